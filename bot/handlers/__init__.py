@@ -1,0 +1,12 @@
+"""All routers, in the order they get a message: specific journeys first, the fallback last."""
+
+from __future__ import annotations
+
+from aiogram import Router
+
+from bot.handlers import cadre, enrol, errors, fallback, signup, start
+
+
+def get_routers() -> list[Router]:
+    """The routers to include in the dispatcher, fallback last."""
+    return [errors.router, enrol.router, start.router, cadre.router, signup.router, fallback.router]

@@ -1,0 +1,71 @@
+"""Assembling the bot: Bot, Dispatcher, routers, middlewares and injected long-lived objects."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.storage.base import BaseEventIsolation
+from aiogram.fsm.storage.memory import SimpleEventIsolation
+from aiogram.types import BotCommand
+from aiohttp import ClientError
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from bot.fsm import SqlStorage
+from bot.handlers import get_routers
+from bot.middlewares import UpdateSessionMiddleware
+from services.privacy import FieldCipher
+from yulu.config import Settings
+from yulu.i18n import Translator
+
+log = logging.getLogger(__name__)
+COMMANDS = ("start", "help", "profile", "cancel")
+
+
+@dataclass(frozen=True)
+class BotDeps:
+    """The long-lived objects every handler may ask for by name."""
+
+    settings: Settings
+    session_factory: async_sessionmaker[AsyncSession]
+    translator: Translator
+    cipher: FieldCipher
+    nlu: object | None = None
+
+
+def create_bot(token: str, api_base: str) -> Bot:
+    """A Bot talking to Telegram or any compatible Bot API server."""
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
+    return Bot(token=token, session=session, default=DefaultBotProperties())
+
+
+def create_dispatcher(
+    deps: BotDeps, *, events_isolation: BaseEventIsolation | None = None
+) -> Dispatcher:
+    """The dispatcher with SQL-backed FSM, the per-update session, and every router."""
+    dispatcher = Dispatcher(
+        storage=SqlStorage(deps.session_factory),
+        events_isolation=events_isolation or SimpleEventIsolation(),
+        settings=deps.settings,
+        session_factory=deps.session_factory,
+        t=deps.translator,
+        cipher=deps.cipher,
+        nlu=deps.nlu,
+    )
+    dispatcher.update.outer_middleware(UpdateSessionMiddleware(deps.session_factory))
+    dispatcher.include_routers(*get_routers())
+    return dispatcher
+
+
+async def register_commands(bot: Bot, translator: Translator) -> None:
+    """Publish the command menu; a failure is logged, never fatal."""
+    commands = [BotCommand(command=c, description=translator(f"command-{c}")) for c in COMMANDS]
+    try:
+        await bot.set_my_commands(commands)
+    except (TelegramAPIError, ClientError, TimeoutError) as exc:
+        log.warning("setMyCommands failed (%s); the bot keeps serving", exc)

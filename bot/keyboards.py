@@ -1,0 +1,89 @@
+"""Keyboards as small pure functions of the translator and the data they show."""
+
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import MenuAction, SignupAction
+from storage.models import EducationLevel, EmploymentStatus
+from yulu.i18n import Translator
+
+SIGNUP_STATUSES = (
+    EmploymentStatus.EMPLOYED,
+    EmploymentStatus.SELF_EMPLOYED,
+    EmploymentStatus.SEEKING,
+    EmploymentStatus.LOST_JOB,
+    EmploymentStatus.FURTHER_STUDY,
+)
+
+
+def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i : i + width] for i in range(0, len(buttons), width)]
+
+
+def menu_keyboard(t: Translator, *, registered: bool) -> InlineKeyboardMarkup:
+    """The main menu: sign-up first for newcomers, the profile for registered graduates."""
+    first = "profile" if registered else "signup"
+    actions = [first, "jobs", "human", "help"]
+    buttons = [
+        InlineKeyboardButton(text=t(f"menu-{a}"), callback_data=MenuAction(action=a).pack())
+        for a in actions
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 2))
+
+
+def _button(text: str, action: str, value: str = "") -> InlineKeyboardButton:
+    return InlineKeyboardButton(
+        text=text, callback_data=SignupAction(action=action, value=value).pack()
+    )
+
+
+def consent_keyboard(t: Translator) -> InlineKeyboardMarkup:
+    """Agree or decline the data notice."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_button(t("signup-agree"), "agree")], [_button(t("signup-decline"), "decline")]]
+    )
+
+
+def field_keyboard(t: Translator, field: str, *, this_year: int) -> InlineKeyboardMarkup | None:
+    """Buttons for a sign-up question whose answer is a closed set (or skippable)."""
+    if field == "id_number":
+        return InlineKeyboardMarkup(inline_keyboard=[[_button(t("signup-skip"), "skip")]])
+    if field == "desired":
+        return InlineKeyboardMarkup(
+            inline_keyboard=[[_button(t("signup-anywhere"), "answer", "anywhere")]]
+        )
+    if field == "status":
+        buttons = [_button(t(f"status-{s.value}"), "answer", s.value) for s in SIGNUP_STATUSES]
+        return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 2))
+    if field == "education":
+        return _education_grid(t, this_year)
+    return None
+
+
+def _education_grid(t: Translator, this_year: int) -> InlineKeyboardMarkup:
+    rows = []
+    for year in range(this_year - 2, this_year + 2):
+        rows.append([
+            _button(
+                t("signup-education-button", level=t(f"education-{level.value}"), year=year),
+                "answer",
+                f"{level.value} {year}",
+            )
+            for level in EducationLevel
+        ])
+    return InlineKeyboardMarkup(inline_keyboard=rows)
+
+
+def summary_keyboard(t: Translator, fields: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """Confirm, or change any one field."""
+    changes = [_button(t("signup-change", field=t(f"field-{f}")), "change", f) for f in fields]
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[_button(t("signup-confirm"), "confirm")], *_rows(changes, 3)]
+    )
+
+
+def profile_keyboard(t: Translator, fields: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """Change any one profile field."""
+    changes = [_button(t("signup-change", field=t(f"field-{f}")), "edit", f) for f in fields]
+    return InlineKeyboardMarkup(inline_keyboard=_rows(changes, 3))

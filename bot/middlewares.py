@@ -1,0 +1,39 @@
+"""Update-level middlewares: one DB session and one commit per update, and update dedupe."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, Update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.updates import claim_update
+
+log = logging.getLogger(__name__)
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UpdateSessionMiddleware(BaseMiddleware):
+    """Opens the update's session, skips an update already processed, commits once at the end.
+
+    The dedupe row is written in the same transaction as the handler's effects, so a
+    redelivered update (after a crash or from a second process) either finds the row and is
+    skipped, or finds nothing because the first attempt's effects were rolled back as well.
+    """
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = session_factory
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        assert isinstance(event, Update)
+        async with self._sessions() as session:
+            if not await claim_update(session, bot_id=data["bot"].id, update_id=event.update_id):
+                log.info("update %s already processed; skipped", event.update_id)
+                return None
+            data["session"] = session
+            result = await handler(event, data)
+            await session.commit()
+            return result

@@ -1,0 +1,192 @@
+"""`yulu import`, `yulu export`, `yulu cadre`, `yulu graduates`: the administrator's tools."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from services import cadres, graduates, roster
+from services.errors import InvalidInput
+from services.privacy import mask_phone
+from services.tabular import count_data_rows
+from storage.models import CadreRole
+from yulu.commands.common import ConfigOption, console, out, run_with_runtime, settings_for
+from yulu.i18n import get_translator
+from yulu.context import Runtime
+
+import_app = typer.Typer(help="Import rosters (学籍/帮扶名单) from CSV or Excel.", no_args_is_help=True)
+export_app = typer.Typer(help="Export the ledger (台账) to CSV or Excel.", no_args_is_help=True)
+cadre_app = typer.Typer(help="Cadres (帮扶干部): add them and issue one-time invite codes.",
+                        no_args_is_help=True)
+graduates_app = typer.Typer(help="Graduates who signed up: list, show a full record.",
+                            no_args_is_help=True)
+
+FileArg = Annotated[Path, typer.Argument(help="A .csv (UTF-8 or GBK) or .xlsx file.")]
+
+
+def _reason(code: str) -> str:
+    t = get_translator()
+    key = f"reason-{code}"
+    return t(key) if t.has(key) else code
+
+
+@import_app.command("roster")
+def import_roster(ctx: typer.Context, file: FileArg, config: ConfigOption = None) -> None:
+    """Import a roster: columns 姓名, 身份证号, 手机号, 学校, 专业, 学历层次, 毕业年份, 户籍地,
+    家庭类型, 易地搬迁, 帮扶干部手机号 (English aliases accepted). Good rows go in; every bad
+    row is reported with its row number; importing the same file again changes nothing."""
+    settings = settings_for(ctx, config)
+    if not file.exists():
+        console.print(f"[red]文件不存在 / no such file:[/] {file}")
+        raise typer.Exit(2)
+    total = count_data_rows(file)
+    t = get_translator()
+
+    async def work(runtime: Runtime) -> roster.ImportReport:
+        with Progress(TextColumn("导入 {task.description}"), BarColumn(), MofNCompleteColumn(),
+                      TimeRemainingColumn(), console=console) as progress:
+            task = progress.add_task(file.name, total=total)
+            return await roster.import_roster(
+                runtime.session_factory, runtime.cipher, file,
+                on_rows=lambda n: progress.advance(task, n),
+            )
+
+    try:
+        report = run_with_runtime(settings, work)
+    except InvalidInput as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    for row, reason in report.errors:
+        out.print(t("import-bad-row", row=row, reason=_reason(reason)))
+    for row, reason in report.warnings:
+        out.print(t("import-warning-row", row=row, reason=_reason(reason)))
+    out.print(t("import-summary", inserted=report.inserted, updated=report.updated,
+                unchanged=report.unchanged, errors=len(report.errors)))
+    if report.verified_graduates:
+        out.print(t("import-summary-verified", count=report.verified_graduates))
+
+
+@export_app.command("graduates")
+def export_graduates(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Output .csv or .xlsx file.")],
+    full: Annotated[bool, typer.Option(help="Unmasked phones and ID numbers (audit-logged).")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Export every graduate with Chinese headers; phones and IDs masked unless --full."""
+    settings = settings_for(ctx, config)
+    t = get_translator()
+
+    async def work(runtime: Runtime) -> int:
+        async with runtime.session_factory.begin() as session:
+            return await graduates.export_graduates(
+                session, runtime.cipher, t, file, full=full, actor="cli:export"
+            )
+
+    count = run_with_runtime(settings, work)
+    if full:
+        console.print(f"[yellow]{t('export-full-warning')}[/]")
+    out.print(t("export-done", count=count, path=str(file)))
+
+
+@cadre_app.command("add")
+def cadre_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Option(help="The cadre's real name.")],
+    phone: Annotated[str, typer.Option(help="Mobile number (the cadre's key).")],
+    region: Annotated[str, typer.Option(help="Region served, e.g. 隆回 or 湖南省邵阳市隆回县.")],
+    supervisor: Annotated[str | None, typer.Option(help="Supervisor's phone (township → county).")] = None,
+    admin: Annotated[bool, typer.Option(help="A county administrator (gets cases with no cadre).")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """Add a cadre (or update the one with this phone)."""
+    settings = settings_for(ctx, config)
+    t = get_translator()
+    role = CadreRole.ADMIN if admin else CadreRole.CADRE
+
+    async def work(runtime: Runtime) -> tuple[int, str]:
+        async with runtime.session_factory.begin() as session:
+            cadre = await cadres.add_cadre(session, runtime.cipher, name=name, phone=phone,
+                                           region=region, supervisor_phone=supervisor, role=role)
+            return cadre.id, cadre.region.full_name
+
+    try:
+        cadre_id, region_name = run_with_runtime(settings, work)
+    except InvalidInput as exc:
+        console.print(f"[red]{_reason(exc.reason)}[/]")
+        raise typer.Exit(2) from exc
+    out.print(t("cadre-added", name=name, phone=mask_phone(phone), region=region_name, id=cadre_id))
+
+
+@cadre_app.command("invite")
+def cadre_invite(
+    ctx: typer.Context,
+    phone: Annotated[str, typer.Argument(help="The cadre's mobile number.")],
+    config: ConfigOption = None,
+) -> None:
+    """Print a one-time invite code and deep link; the cadre sends /start CODE to bind."""
+    settings = settings_for(ctx, config)
+    t = get_translator()
+
+    async def work(runtime: Runtime) -> cadres.Invite:
+        async with runtime.session_factory.begin() as session:
+            return await cadres.invite(session, runtime.cipher, phone=phone,
+                                       ttl_hours=settings.invite_ttl_hours)
+
+    invite = run_with_runtime(settings, work)
+    link = f"https://t.me/{settings.telegram.bot_username}?start={invite.code}"
+    expires = invite.expires_at.astimezone(_tz(settings.timezone)).strftime("%Y-%m-%d %H:%M")
+    out.print(t("cadre-invite", code=invite.code, link=link, expires=expires))
+
+
+@graduates_app.command("list")
+def graduates_list(
+    ctx: typer.Context,
+    unverified: Annotated[bool, typer.Option(help="Only sign-ups not matched to the roster.")] = False,
+    config: ConfigOption = None,
+) -> None:
+    """List graduates (masked); --unverified for the county's follow-up list."""
+    settings = settings_for(ctx, config)
+    t = get_translator()
+    columns = ("id", "name", "phone", "school", "major", "graduation_year", "hukou", "status", "verified")
+
+    async def work(runtime: Runtime) -> Table:
+        table = Table(*[t(f"column-{c}") for c in columns])
+        async with runtime.session_factory() as session:
+            async for graduate in graduates.iter_graduates(session, unverified_only=unverified):
+                row = graduates.row_for(graduate, runtime.cipher, t, full=False)
+                table.add_row(*[row[c] for c in columns])
+        return table
+
+    table = run_with_runtime(settings, work)
+    out.print(table if table.row_count else t("graduates-none"))
+
+
+@graduates_app.command("show")
+def graduates_show(
+    ctx: typer.Context,
+    graduate_id: Annotated[int, typer.Argument(help="The graduate's number (编号).")],
+    config: ConfigOption = None,
+) -> None:
+    """Show one graduate's full, unmasked record (the view is audit-logged)."""
+    settings = settings_for(ctx, config)
+    t = get_translator()
+
+    async def work(runtime: Runtime) -> dict[str, str]:
+        async with runtime.session_factory.begin() as session:
+            return await graduates.full_record(session, runtime.cipher, t, graduate_id,
+                                               actor="cli:show")
+
+    record = run_with_runtime(settings, work)
+    for key, value in record.items():
+        out.print(f"{t(f'column-{key}')}: {value}")
+
+
+def _tz(name: str):  # noqa: ANN202 - zoneinfo object
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)

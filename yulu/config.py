@@ -1,0 +1,160 @@
+"""One typed settings object, read from config.yml with YULU_* environment overrides.
+
+Precedence, highest first: environment variables, the YAML file, the defaults below.
+Nested keys map to environment variables with one underscore after the section name:
+``telegram.api_base`` ← ``YULU_TELEGRAM_API_BASE``, ``nlu.backend`` ← ``YULU_NLU_BACKEND``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import time
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+DEFAULT_CONFIG_FILE = Path("config.yml")
+TELEGRAM_API_BASE = "https://api.telegram.org"
+SANDBOX_TOKEN = "1000000001:SANDBOX-local-token"
+
+
+class TelegramSettings(BaseModel):
+    token: SecretStr | None = None
+    api_base: str = TELEGRAM_API_BASE
+    bot_username: str = "YuluBot"
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str = ""
+    webhook_path: str = "/telegram/webhook"
+    webhook_host: str = "127.0.0.1"
+    webhook_port: int = 8080
+    webhook_secret: SecretStr | None = None
+    handle_updates: bool = True
+
+
+class SandboxSettings(BaseModel):
+    host: str = "127.0.0.1"
+    port: int = 8081
+    limits: bool = False
+
+
+class NluSettings(BaseModel):
+    backend: Literal["embedded", "rasa"] = "embedded"
+    rasa_url: str = "http://127.0.0.1:5005"
+    rasa_timeout_seconds: float = 2.0
+    confidence_threshold: float = 0.6
+    model_dir: Path = Path(".yulu/nlu")
+
+
+class OutboxSettings(BaseModel):
+    rate_per_second: float = 25.0
+    per_chat_per_second: float = 1.0
+    max_attempts: int = 5
+    backoff_seconds: float = 2.0
+    poll_interval_seconds: float = 1.0
+    batch_size: int = 50
+    send_enabled: bool = True
+
+
+class CheckinSettings(BaseModel):
+    day_of_month: int = Field(default=5, ge=1, le=28)
+    hour: int = Field(default=10, ge=0, le=23)
+    reminder_after_days: int = 3
+    lost_contact_after_missed: int = 2
+
+
+class CaseSettings(BaseModel):
+    ack_sla_hours: float = 48.0
+    low_income_line: int = 2000
+
+
+class QuietHours(BaseModel):
+    start: time = time(21, 0)
+    end: time = time(8, 0)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="YULU_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="ignore",
+    )
+
+    env: Literal["development", "production", "sandbox"] = "development"
+    database_url: str = "sqlite:///yulu.db"
+    secret_key: SecretStr | None = None
+    timezone: str = "Asia/Shanghai"
+    log_level: str = "INFO"
+    consent_version: str = "2026-11"
+    invite_ttl_hours: int = 72
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+    nlu: NluSettings = Field(default_factory=NluSettings)
+    outbox: OutboxSettings = Field(default_factory=OutboxSettings)
+    checkin: CheckinSettings = Field(default_factory=CheckinSettings)
+    cases: CaseSettings = Field(default_factory=CaseSettings)
+    quiet_hours: QuietHours = Field(default_factory=QuietHours)
+    config_file: Path | None = None
+
+    @field_validator("database_url")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("database_url must not be empty")
+        return value.strip()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The YAML file arrives as init kwargs; the environment must beat it.
+        return env_settings, init_settings
+
+    @property
+    def uses_sandbox(self) -> bool:
+        """No real token configured: run against the local Bot API sandbox."""
+        token = self.telegram.token
+        return token is None or not token.get_secret_value().strip()
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        """The SQLite database file, or None for a server database."""
+        from storage.engine import sqlite_file  # local import: storage depends on config
+
+        return sqlite_file(self.database_url)
+
+
+class ConfigError(Exception):
+    """The configuration file or environment cannot be used."""
+
+
+def read_yaml(path: Path) -> dict[str, Any]:
+    """Read a YAML config file into a dict (an empty file is an empty config)."""
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML: {exc}") from exc
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of keys")
+    return loaded
+
+
+def load_settings(config_path: Path | None = None) -> Settings:
+    """Load settings from a config file (default ./config.yml if present) and the environment."""
+    path = config_path or Path(os.environ.get("YULU_CONFIG", DEFAULT_CONFIG_FILE))
+    if config_path is not None and not path.exists():
+        raise ConfigError(f"config file not found: {path}")
+    values = read_yaml(path) if path.exists() else {}
+    settings = Settings(**values)
+    settings.config_file = path if path.exists() else None
+    return settings

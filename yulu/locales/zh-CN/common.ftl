@@ -1,0 +1,42 @@
+## Common texts: welcome, help, menu, fallback and errors.
+
+start-welcome =
+    您好，{ $name }！我是「雨露」就业服务助手 🌱
+    我为雨露计划毕业生提供：就业状态登记、岗位和实习推送，遇到困难时帮您联系帮扶干部。
+    请点下面的按钮开始。
+start-welcome-back =
+    { $name }，欢迎回来！有什么可以帮您？
+help-text =
+    「雨露」就业服务助手可以：
+    • /start —— 开始或继续登记
+    • /profile —— 查看和修改我的信息
+    • /jobs —— 看看适合我的岗位和实习
+    • /help —— 查看帮助
+    • /cancel —— 取消当前操作
+    • 发送“找帮扶干部”—— 请帮扶干部联系您
+    • 发送“退订”—— 不再接收推送消息
+    有问题直接发文字给我就行。
+menu-signup = 📝 开始登记
+menu-profile = 👤 我的信息
+menu-jobs = 💼 找工作
+menu-human = 🙋 找帮扶干部
+menu-help = ❓ 帮助
+menu-unsubscribe = 🔕 退订
+fallback-text =
+    抱歉，我没太明白您的意思 🙏
+    您可以点下面的按钮，或发送 /help 查看我能做什么。
+fallback-non-text =
+    我暂时只能看懂文字消息哦 🙏 请用文字告诉我，或点下面的按钮。
+error-apology =
+    抱歉，系统出了点小问题，您的消息没能处理 🙏 请稍后再试一次；如果一直不行，发送“找帮扶干部”。
+error-not-allowed = 抱歉，您没有权限进行这个操作。
+error-not-found = 没有找到相关记录，可能已被处理或删除。
+cancel-done = 已取消。随时发送 /start 重新开始。
+cancel-nothing = 当前没有进行中的操作。
+command-start = 开始 / 继续登记
+command-help = 帮助
+command-profile = 我的信息
+command-jobs = 岗位和实习
+command-cancel = 取消当前操作
+command-cases = 我的帮扶清单（帮扶干部）
+demo-loaded = 演示数据已加载：帮扶干部“王书记”已绑定到页面上的干部身份；用“李小红 / 13800138000”登记即可核实成功。

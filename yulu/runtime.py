@@ -1,0 +1,118 @@
+"""`yulu run`: migrate, start the sandbox when there is no token, then serve updates."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from aiogram import Bot, Dispatcher
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from rich.console import Console
+
+from bot.app import BotDeps, create_bot, create_dispatcher, register_commands
+from services.errors import ConfigurationError
+from storage import migrate
+from storage.engine import create_engine, sqlite_file
+from yulu.config import SANDBOX_TOKEN, Settings
+from yulu.context import Runtime, cipher_for, open_runtime
+from yulu.i18n import get_translator
+
+log = logging.getLogger(__name__)
+console = Console(stderr=True)
+
+
+def prepare_database(settings: Settings) -> None:
+    """Bring a SQLite file to the newest schema; a server database must be upgraded explicitly."""
+    if sqlite_file(settings.database_url) is not None:
+        migrate.upgrade(settings.database_url)
+        return
+    engine = create_engine(settings.database_url)
+    try:
+        current = asyncio.run(migrate.current_revision(engine))
+    finally:
+        asyncio.run(engine.dispose())
+    if current != migrate.head_revision():
+        raise ConfigurationError(
+            f"database schema is at {current or 'nothing'}, code needs "
+            f"{migrate.head_revision()}: run `yulu db upgrade` first"
+        )
+
+
+def serve(settings: Settings, *, demo: bool = False) -> None:
+    """Run the bot until interrupted."""
+    cipher_for(settings)  # fail fast on a missing production key, before anything starts
+    prepare_database(settings)
+    asyncio.run(_serve(settings, demo=demo))
+
+
+async def _serve(settings: Settings, *, demo: bool) -> None:
+    async with open_runtime(settings) as runtime:
+        translator = get_translator()
+        deps = BotDeps(settings, runtime.session_factory, translator, runtime.cipher)
+        async with _telegram_endpoint(settings, runtime, demo=demo) as (token, api_base):
+            bot = create_bot(token, api_base)
+            dispatcher = create_dispatcher(deps)
+            await register_commands(bot, translator)
+            try:
+                await _receive_updates(settings, bot, dispatcher)
+            finally:
+                await bot.session.close()
+
+
+@contextlib.asynccontextmanager
+async def _telegram_endpoint(
+    settings: Settings, runtime: Runtime, *, demo: bool
+) -> AsyncIterator[tuple[str, str]]:
+    """The real Bot API, or a local sandbox started beside the bot when no token is set."""
+    if not settings.uses_sandbox:
+        yield settings.telegram.token.get_secret_value(), settings.telegram.api_base
+        return
+    from sandbox import BotApiSandbox  # only needed without a token
+    from services.demo import load_demo
+
+    async def on_demo() -> str:
+        return await load_demo(runtime)
+
+    sandbox = BotApiSandbox(
+        host=settings.sandbox.host, port=settings.sandbox.port, on_demo=on_demo
+    )
+    await sandbox.start()
+    if demo:
+        await on_demo()
+    console.print(f"[bold green]雨露 sandbox chat:[/] {sandbox.url}/  (Ctrl-C to stop)")
+    try:
+        yield SANDBOX_TOKEN, sandbox.url
+    finally:
+        await sandbox.stop()
+
+
+async def _receive_updates(settings: Settings, bot: Bot, dispatcher: Dispatcher) -> None:
+    if settings.telegram.mode == "webhook":
+        await _serve_webhook(settings, bot, dispatcher)
+        return
+    await bot.delete_webhook(drop_pending_updates=False)
+    log.info("polling for updates")
+    await dispatcher.start_polling(bot, close_bot_session=False)
+
+
+async def _serve_webhook(settings: Settings, bot: Bot, dispatcher: Dispatcher) -> None:
+    """Serve Telegram's webhook calls, checking the secret_token header on each."""
+    tg = settings.telegram
+    secret = tg.webhook_secret.get_secret_value() if tg.webhook_secret else None
+    if not tg.webhook_url or not secret:
+        raise ConfigurationError("webhook mode needs telegram.webhook_url and webhook_secret")
+    app = web.Application()
+    SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=tg.webhook_path)
+    setup_application(app, dispatcher, bot=bot)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, tg.webhook_host, tg.webhook_port).start()
+    await bot.set_webhook(tg.webhook_url.rstrip("/") + tg.webhook_path, secret_token=secret)
+    log.info("webhook listening on %s:%s%s", tg.webhook_host, tg.webhook_port, tg.webhook_path)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
