@@ -1,8 +1,15 @@
-"""aiogram FSM storage in our SQL store: any process can take a user's next message."""
+"""aiogram FSM storage in our SQL store: any process can take a user's next message.
+
+While an update is being handled, state changes join that update's transaction (the session
+the middleware opened), so the reply's effects, the state change and the dedupe row commit or
+roll back together — and SQLite never sees two writers from one update.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+from collections.abc import AsyncIterator, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from aiogram.fsm.state import State
@@ -11,30 +18,44 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage.conversations import get_conversation, upsert_conversation
 
+update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+
 
 class SqlStorage(BaseStorage):
-    """Keeps FSM state and data in the conversation_state table, one short transaction per call."""
+    """Keeps FSM state and data in the conversation_state table."""
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = session_factory
         self._keys = DefaultKeyBuilder(with_bot_id=True, with_destiny=True)
 
+    @contextlib.asynccontextmanager
+    async def _session(self, *, write: bool) -> AsyncIterator[AsyncSession]:
+        """The current update's session, else a short transaction of our own."""
+        shared = update_session.get()
+        if shared is not None:
+            yield shared
+            return
+        async with self._sessions() as own:
+            yield own
+            if write:
+                await own.commit()
+
     async def set_state(self, key: StorageKey, state: StateType = None) -> None:
         value = state.state if isinstance(state, State) else state
-        async with self._sessions.begin() as session:
+        async with self._session(write=True) as session:
             await upsert_conversation(session, self._keys.build(key), state=value)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._sessions() as session:
+        async with self._session(write=False) as session:
             row = await get_conversation(session, self._keys.build(key))
         return row.state if row else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        async with self._sessions.begin() as session:
+        async with self._session(write=True) as session:
             await upsert_conversation(session, self._keys.build(key), data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._sessions() as session:
+        async with self._session(write=False) as session:
             row = await get_conversation(session, self._keys.build(key))
         return dict(row.data) if row and row.data else {}
 

@@ -10,6 +10,7 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.fsm import update_session
 from storage.updates import claim_update
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,10 @@ class UpdateSessionMiddleware(BaseMiddleware):
                 log.info("update %s already processed; skipped", event.update_id)
                 return None
             data["session"] = session
-            result = await handler(event, data)
+            token = update_session.set(session)
+            try:
+                result = await handler(event, data)
+            finally:
+                update_session.reset(token)
             await session.commit()
             return result

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit, places, validation
 from services.privacy import FieldCipher, mask_id_number, mask_phone
-from storage.models import EducationLevel, EmploymentStatus, Graduate, RosterEntry
+from storage.models import Cadre, EducationLevel, EmploymentStatus, Graduate, RosterEntry
 from storage.people import graduate_by_user, roster_by_id_hash, roster_by_phone_and_name
 
 FIELDS = ("name", "phone", "id_number", "school", "major", "education", "hukou", "desired", "status")
@@ -125,13 +125,13 @@ async def register(
     if next_field(draft) is not None:
         raise ValueError(f"draft incomplete: {next_field(draft)} missing")
     graduate = await graduate_by_user(session, telegram_user_id)
-    if graduate is None:
+    if graduate is None:  # added only once complete, so no half-filled row is ever flushed
         graduate = Graduate(telegram_user_id=telegram_user_id)
-        session.add(graduate)
     graduate.chat_id = chat_id
     graduate.consent_version = draft["consent_version"]
     graduate.consent_at = datetime.fromisoformat(draft["consent_at"])
     await _apply(session, cipher, graduate, draft)
+    session.add(graduate)
     await session.flush()
     audit.record(session, actor=f"tg:{telegram_user_id}", action="graduate.signup",
                  subject=f"graduate:{graduate.id}", verified=graduate.verified)
@@ -196,7 +196,7 @@ async def match_roster(session: AsyncSession, cipher: FieldCipher, graduate: Gra
     graduate.verified = entry is not None
     graduate.roster_entry_id = entry.id if entry else None
     if entry is not None and entry.cadre_id is not None:
-        graduate.cadre_id = entry.cadre_id
+        graduate.cadre = await session.get(Cadre, entry.cadre_id)
 
 
 def draft_view(draft: Draft) -> dict[str, str]:

@@ -90,9 +90,9 @@ def graduation_year(value: int | str, *, today: date | None = None) -> int:
 
 def education_level(text: str) -> EducationLevel:
     """中职 / 高职 / 技工 (and common synonyms), or the enum value itself."""
-    text = text.strip()
+    words = text.strip().split()
     for member in EducationLevel:
-        if text == member.value:
+        if member.value in words:  # a button's value, e.g. "higher 2026"
             return member
     for word, level in EDUCATION_WORDS.items():
         if word in text:

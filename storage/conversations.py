@@ -13,7 +13,8 @@ from storage.queries import insert_for
 
 async def get_conversation(session: AsyncSession, key: str) -> ConversationState | None:
     """The stored state for a conversation key."""
-    return await session.scalar(select(ConversationState).where(ConversationState.key == key))
+    query = select(ConversationState).where(ConversationState.key == key)
+    return await session.scalar(query.execution_options(populate_existing=True))
 
 
 async def upsert_conversation(session: AsyncSession, key: str, **values: Any) -> None:

@@ -35,10 +35,10 @@ async def on_error(event: ErrorEvent, t: Translator) -> bool:
             extra={"update_type": event.update.event_type},
         )
     target = _reply_target(event)
+    if isinstance(target, CallbackQuery):  # the query may already be answered: write instead
+        target = target.message
     try:
-        if isinstance(target, CallbackQuery):
-            await target.answer(t(key), show_alert=True)
-        elif isinstance(target, Message):
+        if isinstance(target, Message):
             await target.answer(t(key))
     except Exception:  # noqa: BLE001 - the apology itself failed; the log above has the cause
         log.exception("could not send the apology for update %s", event.update.update_id)

@@ -292,9 +292,9 @@ async def _accept_profile_edit(
 
 
 def _profile_text(t: Translator, graduate: Graduate, cipher: FieldCipher) -> str:
-    view = signup.graduate_view(graduate, cipher)
-    return t("profile-view", **_localised(t, view),
-             verified=t("profile-verified-yes" if graduate.verified else "profile-verified-no"))
+    view = _localised(t, signup.graduate_view(graduate, cipher))
+    view["verified"] = t("profile-verified-yes" if graduate.verified else "profile-verified-no")
+    return t("profile-view", **view)
 
 
 # --- asking ----------------------------------------------------------------------------------

@@ -1,0 +1,39 @@
+"""Shared fixtures: a real database per test, on SQLite and (when configured) PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from dbutil import BACKENDS, fresh_database
+from yulu.config import Settings
+from yulu.context import Runtime, open_runtime
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each test runs on SQLite and on PostgreSQL."""
+    return request.param
+
+
+@pytest.fixture
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A new, migrated database on each backend."""
+    with fresh_database(backend, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Settings for a test: its own database and a key beside it."""
+    return Settings(database_url=database_url, secret_key="test-secret-key-0123456789",
+                    nlu={"model_dir": str(tmp_path / "nlu")})
+
+
+@pytest.fixture
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    """Engine, sessions and cipher on the test database."""
+    async with open_runtime(settings) as opened:
+        yield opened

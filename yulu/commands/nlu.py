@@ -1,0 +1,139 @@
+"""`yulu nlu`: train, try and evaluate the Chinese understanding model."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from nlu import EmbeddedInterpreter, NluService, build_nlu
+from nlu.intents import INTENTS
+from nlu.training_data import DATA_DIR
+from yulu.config import NluSettings, load_settings
+
+app = typer.Typer(
+    help="Chinese understanding: train the intent model, parse messages, evaluate accuracy.",
+    no_args_is_help=True,
+)
+console = Console(stderr=True)
+
+DataDirOption = Annotated[
+    Path,
+    typer.Option("--data-dir", help="Rasa NLU training files (a directory or one .yml).", exists=True),
+]
+
+
+def _settings(ctx: typer.Context) -> NluSettings:
+    """The nlu settings the root command loaded (or the defaults and environment)."""
+    settings = ctx.obj if ctx.obj is not None else load_settings()
+    return settings.nlu
+
+
+@app.command()
+def train(
+    ctx: typer.Context,
+    data_dir: DataDirOption = DATA_DIR,
+    force: Annotated[bool, typer.Option(help="Retrain even if the cached model is current.")] = False,
+) -> None:
+    """Train the embedded model from the training files and cache it in nlu.model_dir."""
+    model_dir = Path(_settings(ctx).model_dir)
+    if force:
+        interpreter = EmbeddedInterpreter.train(model_dir, data_dir)
+    else:
+        interpreter = EmbeddedInterpreter.load(model_dir, data_dir)
+    console.print(
+        f"model {interpreter.model_path} (data {interpreter.data_hash[:12]}, "
+        f"trained in {interpreter.training_seconds:.1f} s)",
+        soft_wrap=True,
+    )
+
+
+@app.command()
+def parse(ctx: typer.Context) -> None:
+    """Read one message per line on stdin; write one Rasa /model/parse JSON object per line.
+
+    Blank lines are skipped. Uses the configured backend (embedded, or a Rasa server with the
+    embedded model as fallback).
+    """
+    service = build_nlu(_settings(ctx))
+    asyncio.run(_parse_lines(service, sys.stdin, sys.stdout))
+
+
+async def _parse_lines(service: NluService, lines: TextIO, out: TextIO) -> None:
+    """Parse each non-blank line and write its JSON answer."""
+    try:
+        for line in lines:
+            text = line.rstrip("\r\n")
+            if text.strip():
+                parsed = await service.parse(text)
+                out.write(json.dumps(parsed.to_rasa(), ensure_ascii=False) + "\n")
+                out.flush()
+    finally:
+        await service.close()
+
+
+@app.command()
+def evaluate(
+    ctx: typer.Context,
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (without --data).", min=2)] = 5,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the JSON report (default: <nlu.model_dir>/report.json)."),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(help="A Rasa NLU test file: train on the training files, test on this one.", exists=True),
+    ] = None,
+    data_dir: DataDirOption = DATA_DIR,
+) -> None:
+    """Per-intent precision, recall, F1 and a confusion table, like `rasa test nlu`."""
+    from nlu.evaluation import build_report, cross_validate, fit_predict, make_featurizer
+    from nlu.training_data import load_training_data
+
+    examples = load_training_data(data_dir).examples
+    featurizer = make_featurizer()
+    if data is None:
+        predictions = cross_validate(examples, folds=folds, featurizer=featurizer)
+        title = f"{folds}-fold cross-validation on {data_dir}"
+    else:
+        tests = load_training_data(data).examples
+        predictions = fit_predict(examples, tests, featurizer=featurizer)
+        title = f"trained on {data_dir}, tested on {data}"
+    labels = [*INTENTS, *sorted(set(predictions.gold) - set(INTENTS))]
+    result = build_report(predictions, labels)
+    target = report or Path(_settings(ctx).model_dir) / "report.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    _print_report(result, labels, title)
+    console.print(f"report written to {target}", soft_wrap=True)
+
+
+def _print_report(result: dict, labels: list[str], title: str) -> None:
+    """Print the per-intent metrics and the confusion matrix."""
+    out = Console()
+    out.width = max(out.width, 140)  # 19 confusion columns do not fit a default 80-column pipe
+    metrics = Table(title=title)
+    for column in ("intent", "precision", "recall", "f1-score", "support", "confused with"):
+        metrics.add_column(column, justify="left" if column in ("intent", "confused with") else "right")
+    for name in [*labels, "macro avg", "weighted avg"]:
+        row = result[name]
+        confused = ", ".join(f"{k} {v}" for k, v in list(row.get("confused_with", {}).items())[:3])
+        metrics.add_row(
+            name, *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1-score")), f"{row['support']:.0f}", confused
+        )
+    out.print(metrics)
+    out.print(f"accuracy {result['accuracy']:.3f}")
+    confusion = Table(title="confusion (rows: true intent, columns: predicted #)")
+    confusion.add_column("#  true intent")
+    for index in range(len(labels)):
+        confusion.add_column(str(index + 1), justify="right")
+    for index, (name, row) in enumerate(zip(labels, result["confusion_matrix"]["matrix"])):
+        cells = [str(n) if n else "." for n in row]
+        confusion.add_row(f"{index + 1:>2} {name}", *cells)
+    out.print(confusion)
