@@ -1,0 +1,21 @@
+"""Chinese understanding for Yulu: intents and entities of graduates' messages.
+
+A pure library: no aiogram, no storage, no bot. Services call `build_nlu(settings)` and then
+`await service.parse(text)`.
+"""
+
+from nlu.embedded import EmbeddedInterpreter
+from nlu.intents import CRITICAL_INTENTS, INTENTS
+from nlu.rasa import RasaInterpreter
+from nlu.result import Parse
+from nlu.service import NluService, build_nlu
+
+__all__ = [
+    "CRITICAL_INTENTS",
+    "INTENTS",
+    "EmbeddedInterpreter",
+    "NluService",
+    "Parse",
+    "RasaInterpreter",
+    "build_nlu",
+]

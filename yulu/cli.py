@@ -28,17 +28,13 @@ app.add_typer(db_app, name="db")
 
 def _register_groups() -> None:
     """Mount the command groups that live in yulu/commands/."""
-    from yulu.commands import people
+    from yulu.commands import nlu, people
 
     app.add_typer(people.import_app, name="import")
     app.add_typer(people.export_app, name="export")
     app.add_typer(people.cadre_app, name="cadre")
     app.add_typer(people.graduates_app, name="graduates")
-    try:  # TEMP until the nlu commands land
-        from yulu.commands import nlu
-        app.add_typer(nlu.app, name="nlu")
-    except ImportError:
-        pass
+    app.add_typer(nlu.app, name="nlu")
 
 
 @app.callback()

@@ -25,7 +25,9 @@ console = Console(stderr=True)
 
 DataDirOption = Annotated[
     Path,
-    typer.Option("--data-dir", help="Rasa NLU training files (a directory or one .yml).", exists=True),
+    typer.Option(
+        "--data-dir", help="Rasa NLU training files (a directory or one .yml).", exists=True
+    ),
 ]
 
 
@@ -39,7 +41,9 @@ def _settings(ctx: typer.Context) -> NluSettings:
 def train(
     ctx: typer.Context,
     data_dir: DataDirOption = DATA_DIR,
-    force: Annotated[bool, typer.Option(help="Retrain even if the cached model is current.")] = False,
+    force: Annotated[
+        bool, typer.Option(help="Retrain even if the cached model is current.")
+    ] = False,
 ) -> None:
     """Train the embedded model from the training files and cache it in nlu.model_dir."""
     model_dir = Path(_settings(ctx).model_dir)
@@ -49,7 +53,7 @@ def train(
         interpreter = EmbeddedInterpreter.load(model_dir, data_dir)
     console.print(
         f"model {interpreter.model_path} (data {interpreter.data_hash[:12]}, "
-        f"trained in {interpreter.training_seconds:.1f} s)",
+        f"training took {interpreter.training_seconds:.1f} s)",
         soft_wrap=True,
     )
 
@@ -88,7 +92,9 @@ def evaluate(
     ] = None,
     data: Annotated[
         Path | None,
-        typer.Option(help="A Rasa NLU test file: train on the training files, test on this one.", exists=True),
+        typer.Option(
+            help="A Rasa NLU test file: train on the training files, test on this one.", exists=True
+        ),
     ] = None,
     data_dir: DataDirOption = DATA_DIR,
 ) -> None:
@@ -120,12 +126,17 @@ def _print_report(result: dict, labels: list[str], title: str) -> None:
     out.width = max(out.width, 140)  # 19 confusion columns do not fit a default 80-column pipe
     metrics = Table(title=title)
     for column in ("intent", "precision", "recall", "f1-score", "support", "confused with"):
-        metrics.add_column(column, justify="left" if column in ("intent", "confused with") else "right")
+        metrics.add_column(
+            column, justify="left" if column in ("intent", "confused with") else "right"
+        )
     for name in [*labels, "macro avg", "weighted avg"]:
         row = result[name]
         confused = ", ".join(f"{k} {v}" for k, v in list(row.get("confused_with", {}).items())[:3])
         metrics.add_row(
-            name, *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1-score")), f"{row['support']:.0f}", confused
+            name,
+            *(f"{row[k]:.3f}" for k in ("precision", "recall", "f1-score")),
+            f"{row['support']:.0f}",
+            confused,
         )
     out.print(metrics)
     out.print(f"accuracy {result['accuracy']:.3f}")

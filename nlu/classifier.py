@@ -1,0 +1,114 @@
+"""The intent classifier: TF-IDF over char + pinyin n-grams, multinomial logistic regression.
+
+Trained with scikit-learn, then exported to plain numpy arrays so that loading and parsing
+never import scikit-learn (a cold `import sklearn` alone costs most of the 1 s load budget).
+
+Measured with `python bench/nlu_compare.py` on 2265 examples: 5-fold stratified CV on nlu/data,
+and trained on all of nlu/data, tested on tests/nlu/heldout.yml (570 messages written
+independently). "sure" = share of right guesses with confidence >= 0.6; "sure-wrong" = share
+of wrong guesses with confidence >= 0.6 (those would be acted on without asking).
+
+    method                              CV F1  lost R  sure  sure-wrong | held F1  lost R
+    char 1-3, ComplementNB              0.839  0.934   0.18  0.01       | 0.974    0.967
+    char 1-3, LR C=20                   0.883  0.934   0.81  0.25       | 0.981    1.000
+    char 1-4, LR C=20                   0.877  0.929   0.80  0.28       | 0.982    1.000
+    char 1-4, LinearSVC + sigmoid       0.868  0.923   0.69  0.08       | 0.979    0.933
+    char 1-4 + pinyin 1-2, LinearSVC    0.884  0.912   0.73  0.13       | 0.984    0.967
+    char 1-4 + pinyin 1-2, LR C=5       0.887  0.945   0.59  0.13       | 0.986    1.000
+    char 1-4 + pinyin 1-2, LR C=20      0.892  0.945   0.80  0.28       | 0.986    1.000
+    char 1-4 + pinyin 1-2, LR C=50      0.893  0.945   0.87  0.35       | 0.986    1.000
+    char 1-3 + pinyin 1-2, LR C=20 *    0.899  0.945   0.80  0.28       | 0.984    1.000
+
+* shipped: best CV F1, 20k features (vs 30k with 4-grams), and confident where it is right
+without being as bold where it is wrong as C=50. The pinyin view is what reads "wo shi ye le"
+and homophone typos (失叶了); the calibrated SVM is more cautious but misses more job losses.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlu.features import Featurizer
+
+# Inverse regularisation: high enough that a clear sentence gets a confident (>0.6) probability.
+DEFAULT_C = 20.0
+
+
+@dataclass
+class IntentModel:
+    """A trained linear intent model that needs only numpy to run."""
+
+    featurizer: Featurizer
+    vocabulary: dict[str, int]
+    idf: np.ndarray  # (n_features,)
+    weights: np.ndarray  # (n_features, n_intents), row-major so a message gathers few rows
+    intercept: np.ndarray  # (n_intents,)
+    intents: tuple[str, ...]
+
+    def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Column indices and L2-normalised sublinear TF-IDF values of one message."""
+        index, tf = [], []
+        for feature, count in Counter(self.featurizer(text)).items():
+            column = self.vocabulary.get(feature)
+            if column is not None:
+                index.append(column)
+                tf.append(count)
+        if not index:
+            return np.zeros(0, dtype=np.intp), np.zeros(0, dtype=np.float32)
+        columns = np.array(index, dtype=np.intp)
+        values = (1.0 + np.log(np.array(tf, dtype=np.float32))) * self.idf[columns]
+        return columns, values / np.linalg.norm(values)
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """The probability of each intent, in `self.intents` order."""
+        index, values = self._vector(text)
+        scores = values @ self.weights[index] + self.intercept
+        exp = np.exp(scores - scores.max())
+        return exp / exp.sum()
+
+    def rank(self, text: str, *, limit: int = 10) -> list[tuple[str, float]]:
+        """The top intents with their probabilities, best first."""
+        probabilities = self.probabilities(text)
+        order = np.argsort(-probabilities)[:limit]
+        return [(self.intents[i], float(probabilities[i])) for i in order]
+
+
+def make_pipeline(featurizer: Featurizer, *, method: str = "lr", c: float = DEFAULT_C):
+    """A scikit-learn pipeline for one of the measured methods ('lr', 'svm' or 'nb')."""
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.naive_bayes import ComplementNB
+    from sklearn.pipeline import make_pipeline as pipeline
+    from sklearn.svm import LinearSVC
+
+    vectorizer = TfidfVectorizer(analyzer=featurizer, sublinear_tf=True, dtype=np.float32)
+    if method == "lr":
+        model = LogisticRegression(C=c, solver="newton-cg", max_iter=200, class_weight="balanced")
+    elif method == "svm":
+        model = CalibratedClassifierCV(LinearSVC(C=c / 20, class_weight="balanced"), cv=3)
+    elif method == "nb":
+        model = ComplementNB(alpha=0.3)
+    else:
+        raise ValueError(f"unknown method {method!r}")
+    return pipeline(vectorizer, model)
+
+
+def train_intent_model(
+    texts: Sequence[str], intents: Sequence[str], *, featurizer: Featurizer, c: float = DEFAULT_C
+) -> IntentModel:
+    """Fit TF-IDF + logistic regression and export it to a numpy-only IntentModel."""
+    fitted = make_pipeline(featurizer, method="lr", c=c).fit(list(texts), list(intents))
+    vectorizer, regression = fitted[0], fitted[-1]
+    return IntentModel(
+        featurizer=featurizer,
+        vocabulary={term: int(col) for term, col in vectorizer.vocabulary_.items()},
+        idf=vectorizer.idf_.astype(np.float32),
+        weights=np.ascontiguousarray(regression.coef_.T, dtype=np.float32),
+        intercept=regression.intercept_.astype(np.float32),
+        intents=tuple(str(i) for i in regression.classes_),
+    )

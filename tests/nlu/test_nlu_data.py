@@ -1,0 +1,82 @@
+"""The training files are Rasa 3.x NLU data with exactly the bot's intents, used consistently."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+import pytest
+import yaml
+
+from nlu.entities import extract_entities
+from nlu.intents import INTENTS
+from nlu.training_data import DATA_DIR, data_files, load_training_data, parse_example
+
+STATUS_INTENTS = ("report_employed", "report_job_lost", "report_seeking")
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_training_data(DATA_DIR)
+
+
+@pytest.mark.parametrize("path", data_files(DATA_DIR), ids=lambda p: p.name)
+def test_every_file_is_rasa_3_nlu(path) -> None:
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert document["version"] == "3.1"
+    for item in document["nlu"]:
+        kinds = {"intent", "synonym", "regex", "lookup"} & set(item)
+        assert len(kinds) == 1 and isinstance(item["examples"], str), item
+
+
+def test_exactly_the_bots_intents(data) -> None:
+    assert sorted(data.intents) == sorted(INTENTS)
+
+
+def test_every_intent_has_enough_examples(data) -> None:
+    counts = Counter(e.intent for e in data.examples)
+    assert min(counts.values()) >= 60, counts
+    assert all(counts[i] >= 120 for i in STATUS_INTENTS), counts
+
+
+def test_no_sentence_is_taught_as_two_intents(data) -> None:
+    labels = defaultdict(set)
+    for example in data.examples:
+        labels[example.text.strip().lower()].add(example.intent)
+    assert {t: i for t, i in labels.items() if len(i) > 1} == {}
+
+
+def test_annotations_are_exactly_what_the_extractors_find(data) -> None:
+    """A Rasa server learns entities from these spans: none may be missing or made up."""
+    mismatches = []
+    for example in data.examples:
+        found = {(e["entity"], e["start"], e["end"]) for e in extract_entities(example.text)}
+        annotated = {(a.entity, a.start, a.end) for a in example.entities}
+        if found != annotated:
+            mismatches.append((example.text, sorted(found ^ annotated)))
+    assert mismatches == []
+
+
+def test_synonyms_cover_every_annotated_place(data) -> None:
+    synonyms = {alias: name for name, aliases in data.synonyms.items() for alias in aliases}
+    places = {
+        a.value for e in data.examples for a in e.entities if a.entity in ("city", "province")
+    }
+    assert places <= set(synonyms), places - set(synonyms)
+
+
+def test_annotation_markup_is_stripped_with_offsets() -> None:
+    example = parse_example(
+        '月薪[三千八](income)，在[深圳]{"entity": "city", "value": "深圳市"}', "x"
+    )
+    assert example.text == "月薪三千八，在深圳"
+    income, city = example.entities
+    assert (income.entity, income.value, example.text[income.start : income.end]) == (
+        "income",
+        "三千八",
+        "三千八",
+    )
+    assert (city.entity, city.value, example.text[city.start : city.end]) == (
+        "city",
+        "深圳市",
+        "深圳",
+    )

@@ -1,0 +1,174 @@
+"""Entities the sign-up and check-in flows rely on: income, phone, ID number, places."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from nlu.entities import (
+    Place,
+    extract_entities,
+    id_check_digit,
+    id_number_problem,
+    normalize_phone,
+    parse_income,
+    resolve_place,
+    validate_id_number,
+)
+
+TODAY = dt.date(2025, 6, 1)
+VALID_ID = "11010519491231002X"  # the GB 11643 standard's own example
+YOUNG_ID = "430524200301150016"  # born 2003-01-15, check digit 6
+
+
+@pytest.mark.parametrize(
+    ("text", "yuan"),
+    [
+        ("三千八", 3800),
+        ("5k", 5000),
+        ("5K", 5000),
+        ("1.2万", 12000),
+        ("1.2w", 12000),
+        ("年薪六万", 5000),
+        ("六万一年", 5000),
+        ("月薪4500", 4500),
+        ("四千五", 4500),
+        ("两千", 2000),
+        ("一万二", 12000),
+        ("3千5", 3500),
+        ("三四千", 3500),
+        ("一个月三千八", 3800),
+        ("每个月到手两千五左右", 2500),
+        ("4500", 4500),
+    ],
+)
+def test_parse_income_reads_monthly_yuan(text: str, yuan: int) -> None:
+    assert parse_income(text) == yuan
+
+
+@pytest.mark.parametrize(
+    "text", ["不知道", "2023年毕业", "一天两百", "千万别", "二十多岁", "养了一百多头猪"]
+)
+def test_parse_income_rejects_what_is_not_monthly_pay(text: str) -> None:
+    assert parse_income(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("13812345678", "13812345678"),
+        ("138 1234 5678", "13812345678"),
+        ("138-1234-5678", "13812345678"),
+        ("+86 139 1234 5678", "13912345678"),
+        ("我的电话是15912345678谢谢", "15912345678"),
+        ("１３８１２３４５６７８", "13812345678"),
+    ],
+)
+def test_normalize_phone_accepts_mainland_mobiles(text: str, phone: str) -> None:
+    assert normalize_phone(text) == phone
+
+
+@pytest.mark.parametrize("text", ["12812345678", "1381234567", "138123456789", "电话没有"])
+def test_normalize_phone_rejects_non_mobiles(text: str) -> None:
+    assert normalize_phone(text) is None
+
+
+@pytest.mark.parametrize("text", [VALID_ID, VALID_ID.lower(), "110105 19491231 002X", YOUNG_ID])
+def test_validate_id_number_accepts_valid_numbers_uppercased(text: str) -> None:
+    expected = text.replace(" ", "").upper()
+    assert validate_id_number(text, today=TODAY) == expected
+    assert id_number_problem(text, today=TODAY) is None
+
+
+def test_id_check_digit_completes_a_valid_number() -> None:
+    assert id_check_digit(VALID_ID[:17]) == "X"
+    assert validate_id_number(
+        "43052420030115001" + id_check_digit("43052420030115001"), today=TODAY
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("1101051949123100", "length"),
+        ("11010519491231002Y", "length"),
+        ("110105194912310021", "checksum"),
+        ("430524200301150017", "checksum"),
+        ("110105194913310020", "birth_date"),  # month 13
+        ("110105203001010010", "birth_date"),  # born in the future
+        ("110105190001010010", "birth_date"),  # 125 years old
+        ("110105202001010010", "birth_date"),  # five years old
+    ],
+)
+def test_id_number_problem_names_the_reason(text: str, problem: str) -> None:
+    assert id_number_problem(text, today=TODAY) == problem
+    assert validate_id_number(text, today=TODAY) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("隆回", Place("湖南省", "邵阳市", "隆回县")),
+        ("邵阳隆回", Place("湖南省", "邵阳市", "隆回县")),
+        ("湖南省邵阳市隆回县", Place("湖南省", "邵阳市", "隆回县")),
+        ("深圳", Place("广东省", "深圳市", None)),
+        ("广西", Place("广西壮族自治区", None, None)),
+        ("长沙", Place("湖南省", "长沙市", None)),
+        ("湖南长沙", Place("湖南省", "长沙市", None)),
+        ("长沙县", Place("湖南省", "长沙市", "长沙县")),
+    ],
+)
+def test_resolve_place_gives_official_full_names(text: str, place: Place) -> None:
+    assert resolve_place(text) == place
+
+
+def test_place_full_name_joins_levels_once() -> None:
+    assert resolve_place("隆回").full_name == "湖南省邵阳市隆回县"
+    assert resolve_place("北京").full_name == "北京市"
+
+
+@pytest.mark.parametrize("text", ["你好", "随便", "", "哪里都行"])
+def test_resolve_place_rejects_non_places(text: str) -> None:
+    assert resolve_place(text) is None
+
+
+def _entities(text: str) -> list[tuple[str, object, str]]:
+    """(entity, value, covered text) triples, for readable assertions."""
+    return [(e["entity"], e["value"], text[e["start"] : e["end"]]) for e in extract_entities(text)]
+
+
+def test_extract_entities_reads_income_and_city() -> None:
+    assert _entities("我在深圳打工，月薪三千八") == [
+        ("city", "深圳市", "深圳"),
+        ("income", 3800, "三千八"),
+    ]
+
+
+def test_extract_entities_expands_short_province_and_city_names() -> None:
+    assert _entities("广东深圳") == [("province", "广东省", "广东"), ("city", "深圳市", "深圳")]
+    assert _entities("想回广西") == [("province", "广西壮族自治区", "广西")]
+    assert _entities("广西壮族自治区") == [("province", "广西壮族自治区", "广西壮族自治区")]
+    assert _entities("长沙有工作吗") == [("city", "长沙市", "长沙")]
+
+
+def test_extract_entities_reads_phone_and_checked_id_number() -> None:
+    text = f"电话 138 1234 5678 身份证 {VALID_ID}"
+    assert _entities(text) == [
+        ("phone", "13812345678", "138 1234 5678"),
+        ("id_number", VALID_ID, VALID_ID),
+    ]
+
+
+def test_extract_entities_skips_id_number_with_bad_checksum() -> None:
+    assert [e for e in _entities("身份证110105194912310021") if e[0] == "id_number"] == []
+
+
+def test_extract_entities_income_values_are_integers() -> None:
+    [income] = extract_entities("年薪六万")
+    assert income == {"entity": "income", "value": 5000, "start": 2, "end": 4}
+    assert isinstance(income["value"], int)
+
+
+def test_extract_entities_ignores_years_and_bare_numbers() -> None:
+    assert _entities("我2023年毕业的，家里3个人") == []

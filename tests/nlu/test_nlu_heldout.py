@@ -1,0 +1,37 @@
+"""Accuracy on messages written independently of nlu/data (tests/nlu/heldout.yml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nlu.evaluation import build_report, fit_predict, make_featurizer
+from nlu.intents import INTENTS
+from nlu.training_data import DATA_DIR, load_training_data
+
+HELDOUT = Path(__file__).parent / "heldout.yml"
+
+
+@pytest.fixture(scope="module")
+def report() -> dict:
+    if not HELDOUT.exists():
+        pytest.skip(f"held-out set {HELDOUT} not written yet")
+    predictions = fit_predict(
+        load_training_data(DATA_DIR).examples,
+        load_training_data(HELDOUT).examples,
+        featurizer=make_featurizer(),
+    )
+    return build_report(predictions, INTENTS)
+
+
+def test_heldout_covers_every_intent(report: dict) -> None:
+    assert all(report[intent]["support"] > 0 for intent in INTENTS)
+
+
+def test_heldout_macro_f1(report: dict) -> None:
+    assert report["macro avg"]["f1-score"] >= 0.95
+
+
+def test_heldout_job_lost_recall(report: dict) -> None:
+    assert report["report_job_lost"]["recall"] >= 0.95
