@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from aiogram import Bot, Dispatcher
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
@@ -20,6 +20,7 @@ from bot.fsm import SqlStorage
 from bot.handlers import get_routers
 from bot.middlewares import UpdateSessionMiddleware
 from services.privacy import FieldCipher
+from services.understanding import Understanding
 from yulu.config import Settings
 from yulu.i18n import Translator
 
@@ -35,7 +36,7 @@ class BotDeps:
     session_factory: async_sessionmaker[AsyncSession]
     translator: Translator
     cipher: FieldCipher
-    nlu: object | None = None
+    nlu: Understanding
 
 
 def create_bot(token: str, api_base: str) -> Bot:
@@ -58,8 +59,17 @@ def create_dispatcher(
         nlu=deps.nlu,
     )
     dispatcher.update.outer_middleware(UpdateSessionMiddleware(deps.session_factory))
-    dispatcher.include_routers(*get_routers())
+    dispatcher.include_routers(*[_detached(router) for router in get_routers()])
     return dispatcher
+
+
+def _detached(router: Router) -> Router:
+    """Free a module-level router from an earlier dispatcher (tests build several)."""
+    parent = router.parent_router
+    if parent is not None:
+        parent.sub_routers.remove(router)
+        router._parent_router = None  # aiogram offers no public way to re-attach
+    return router
 
 
 async def register_commands(bot: Bot, translator: Translator) -> None:

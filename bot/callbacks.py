@@ -16,3 +16,38 @@ class SignupAction(CallbackData, prefix="su"):
 
     action: str
     value: str = ""
+
+
+class CheckinAnswer(CallbackData, prefix="ci"):
+    """A status answer to the monthly check-in (packed by services/buttons.py too)."""
+
+    period: str
+    choice: str
+
+
+class CheckinDetail(CallbackData, prefix="cd"):
+    """A tapped employment detail: income band, stable yes/no, the year study ends."""
+
+    field: str
+    value: str
+
+
+class CaseAction(CallbackData, prefix="ca"):
+    """A cadre's button under a case: ack, note, resolve, handover (packed by services too)."""
+
+    action: str
+    case_id: int
+
+
+class CaseOutcome(CallbackData, prefix="co"):
+    """The outcome chosen when resolving a case."""
+
+    case_id: int
+    outcome: str
+
+
+class NluConfirm(CallbackData, prefix="nc"):
+    """Yes/no to "did you mean …?" before acting on a critical, uncertain guess."""
+
+    intent: str
+    yes: bool

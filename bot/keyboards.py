@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import MenuAction, SignupAction
+from bot.callbacks import CaseOutcome, CheckinDetail, MenuAction, NluConfirm, SignupAction
+from services.buttons import checkin_buttons, inline
+from services.cases import OUTCOMES
+from services.checkin import INCOME_BANDS
 from storage.models import EducationLevel, EmploymentStatus
 from yulu.i18n import Translator
 
@@ -87,3 +90,44 @@ def profile_keyboard(t: Translator, fields: tuple[str, ...]) -> InlineKeyboardMa
     """Change any one profile field."""
     changes = [_button(t("signup-change", field=t(f"field-{f}")), "edit", f) for f in fields]
     return InlineKeyboardMarkup(inline_keyboard=_rows(changes, 3))
+
+
+def detail_keyboard(t: Translator, field: str, *, this_year: int) -> InlineKeyboardMarkup | None:
+    """Buttons for an employment detail question (income band, stable, year study ends)."""
+    if field == "income":
+        values = [code for code, _, _ in INCOME_BANDS]
+        buttons = [_detail(t(f"checkin-income-{v}"), field, v) for v in values]
+    elif field == "stable":
+        buttons = [_detail(t("checkin-stable-yes"), field, "是"), _detail(t("checkin-stable-no"), field, "否")]
+    elif field == "until":
+        buttons = [_detail(str(y), field, str(y)) for y in range(this_year, this_year + 4)]
+    else:
+        return None
+    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 2 if field != "until" else 4))
+
+
+def _detail(text: str, field: str, value: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=CheckinDetail(field=field, value=value).pack())
+
+
+def outcome_keyboard(t: Translator, case_id: int) -> InlineKeyboardMarkup:
+    """How a case ended."""
+    buttons = [
+        InlineKeyboardButton(text=t(f"case-outcome-{o}"),
+                             callback_data=CaseOutcome(case_id=case_id, outcome=o).pack())
+        for o in OUTCOMES
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 2))
+
+
+def confirm_keyboard(t: Translator, intent: str) -> InlineKeyboardMarkup:
+    """是的 / 不是 for an uncertain critical guess."""
+    return InlineKeyboardMarkup(inline_keyboard=[[
+        InlineKeyboardButton(text=t("nlu-yes"), callback_data=NluConfirm(intent=intent, yes=True).pack()),
+        InlineKeyboardButton(text=t("nlu-no"), callback_data=NluConfirm(intent=intent, yes=False).pack()),
+    ]])
+
+
+def checkin_keyboard(t: Translator, period: str) -> InlineKeyboardMarkup:
+    """The check-in answers, as the outbox sends them."""
+    return InlineKeyboardMarkup.model_validate(inline(checkin_buttons(t, period)))

@@ -15,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services import audit, places, validation
 from services.privacy import FieldCipher, mask_id_number, mask_phone
 from storage.models import Cadre, EducationLevel, EmploymentStatus, Graduate, RosterEntry
-from storage.people import graduate_by_user, roster_by_id_hash, roster_by_phone_and_name
+from services.errors import InvalidInput
+from storage.people import (
+    graduate_by_id_hash,
+    graduate_by_user,
+    roster_by_id_hash,
+    roster_by_phone_and_name,
+)
 
 FIELDS = ("name", "phone", "id_number", "school", "major", "education", "hukou", "desired", "status")
 Draft = dict[str, Any]
@@ -160,7 +166,7 @@ async def _apply(session: AsyncSession, cipher: FieldCipher, graduate: Graduate,
         graduate.phone_enc, graduate.phone_hash = cipher.encrypt(number), cipher.lookup_hash(number)
         graduate.phone_tail = number[-4:]
     if "id_number" in draft:
-        _apply_id_number(cipher, graduate, draft["id_number"])
+        await _apply_id_number(session, cipher, graduate, draft["id_number"])
     if "education" in draft:
         graduate.education_level = EducationLevel(draft["education"])
         graduate.graduation_year = draft["graduation_year"]
@@ -176,12 +182,18 @@ async def _apply(session: AsyncSession, cipher: FieldCipher, graduate: Graduate,
     await match_roster(session, cipher, graduate)
 
 
-def _apply_id_number(cipher: FieldCipher, graduate: Graduate, token: str | None) -> None:
+async def _apply_id_number(
+    session: AsyncSession, cipher: FieldCipher, graduate: Graduate, token: str | None
+) -> None:
     if token is None:
         graduate.id_number_enc = graduate.id_number_hash = None
         return
     number = cipher.decrypt(token.encode())
-    graduate.id_number_enc, graduate.id_number_hash = token.encode(), cipher.lookup_hash(number)
+    id_hash = cipher.lookup_hash(number)
+    holder = await graduate_by_id_hash(session, id_hash)
+    if holder is not None and holder is not graduate:
+        raise InvalidInput("id-taken")
+    graduate.id_number_enc, graduate.id_number_hash = token.encode(), id_hash
 
 
 async def match_roster(session: AsyncSession, cipher: FieldCipher, graduate: Graduate) -> None:

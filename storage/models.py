@@ -20,6 +20,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -187,6 +188,7 @@ class Graduate(Base):
     consent_at: Mapped[datetime]
     unsubscribed_at: Mapped[datetime | None]
     unreachable_at: Mapped[datetime | None]
+    paused_until: Mapped[str | None] = mapped_column(String(7))  # YYYY-MM: studying or serving
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -253,6 +255,92 @@ class OutboxMessage(Base):
     __table_args__ = (Index("ix_outbox_message_status_not_before", "status", "not_before"),)
 
 
+class CheckIn(Base):
+    """One graduate's answer for one month: the ledger's status history (就业台账)."""
+
+    __tablename__ = "check_in"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    graduate_id: Mapped[int] = mapped_column(ForeignKey("graduate.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(7))  # YYYY-MM
+    asked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reminded_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    status: Mapped[EmploymentStatus | None] = mapped_column(_enum(EmploymentStatus))
+    same_job: Mapped[bool | None] = mapped_column(Boolean)
+    employer: Mapped[str | None] = mapped_column(String(120))
+    work_place: Mapped[str | None] = mapped_column(String(120))
+    income_band: Mapped[str | None] = mapped_column(String(20))
+    stable: Mapped[bool | None] = mapped_column(Boolean)
+    via: Mapped[str | None] = mapped_column(String(10))  # button / text
+
+    __table_args__ = (
+        UniqueConstraint("graduate_id", "period"),
+        Index("ix_check_in_period_answered", "period", "answered_at"),
+    )
+
+
+class CaseReason(enum.StrEnum):
+    LOST_JOB = "lost_job"  # 失业
+    LOST_CONTACT = "lost_contact"  # 失联
+    ASKED_HUMAN = "asked_human"  # 求助
+    BLOCKED = "blocked"  # 屏蔽了机器人
+    LOW_INCOME = "low_income"  # 收入偏低
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"  # 已受理
+    RESOLVED = "resolved"  # 已办结
+
+
+class Case(Base):
+    """One graduate who needs a person (帮扶清单), owned by one cadre at a time."""
+
+    __tablename__ = "help_case"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    graduate_id: Mapped[int] = mapped_column(ForeignKey("graduate.id", ondelete="CASCADE"))
+    cadre_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"))
+    reason: Mapped[CaseReason] = mapped_column(_enum(CaseReason))
+    status: Mapped[CaseStatus] = mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    acknowledged_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    reminded_at: Mapped[datetime | None]
+    escalated_at: Mapped[datetime | None]
+
+    graduate: Mapped[Graduate] = relationship(lazy="joined")
+    cadre: Mapped[Cadre | None] = relationship(lazy="joined")
+
+    __table_args__ = (Index("ix_help_case_status_opened", "status", "opened_at"),
+                      Index("ix_help_case_graduate_reason", "graduate_id", "reason"))
+
+
+class CaseEvent(Base):
+    """Every step of a case, with who and when."""
+
+    __tablename__ = "case_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("help_case.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor: Mapped[str] = mapped_column(String(80))
+    action: Mapped[str] = mapped_column(String(30))
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class SchedulerRun(Base):
+    """The last period each scheduled job ran for, so a missed run is caught up at start."""
+
+    __tablename__ = "scheduler_run"
+
+    job: Mapped[str] = mapped_column(String(60), primary_key=True)
+    period: Mapped[str] = mapped_column(String(20))
+    ran_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class AuditLog(Base):
     """Who did what, when: every view of a full record, every binding, every export."""
 
@@ -272,6 +360,12 @@ __all__ = [
     "Cadre",
     "CadreInvite",
     "CadreRole",
+    "Case",
+    "CaseEvent",
+    "CaseReason",
+    "CaseStatus",
+    "CheckIn",
+    "SchedulerRun",
     "ConversationState",
     "EducationLevel",
     "EmploymentStatus",

@@ -18,6 +18,11 @@ async def graduate_by_user(session: AsyncSession, telegram_user_id: int) -> Grad
     )
 
 
+async def graduate_by_id_hash(session: AsyncSession, id_hash: str) -> Graduate | None:
+    """The graduate who gave this ID number (by its keyed hash)."""
+    return await session.scalar(select(Graduate).where(Graduate.id_number_hash == id_hash))
+
+
 async def cadre_by_user(session: AsyncSession, telegram_user_id: int) -> Cadre | None:
     """The cadre bound to a Telegram account."""
     return await session.scalar(select(Cadre).where(Cadre.telegram_user_id == telegram_user_id))
@@ -56,7 +61,7 @@ async def roster_fingerprints(session: AsyncSession, id_hashes: Sequence[str]) -
             RosterEntry.id_number_hash.in_(id_hashes)
         )
     )
-    return dict(rows.tuples().all())
+    return {id_hash: fingerprint for id_hash, fingerprint in rows}
 
 
 async def invite_by_hash(session: AsyncSession, code_hash: str) -> CadreInvite | None:

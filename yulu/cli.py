@@ -28,12 +28,14 @@ app.add_typer(db_app, name="db")
 
 def _register_groups() -> None:
     """Mount the command groups that live in yulu/commands/."""
-    from yulu.commands import nlu, people
+    from yulu.commands import followup, nlu, people
 
     app.add_typer(people.import_app, name="import")
     app.add_typer(people.export_app, name="export")
     app.add_typer(people.cadre_app, name="cadre")
     app.add_typer(people.graduates_app, name="graduates")
+    app.add_typer(followup.checkin_app, name="checkin")
+    app.add_typer(followup.cases_app, name="cases")
     app.add_typer(nlu.app, name="nlu")
 
 

@@ -54,25 +54,35 @@ class OutboxSettings(BaseModel):
     max_attempts: int = 5
     backoff_seconds: float = 2.0
     poll_interval_seconds: float = 1.0
-    batch_size: int = 50
+    batch_size: int = 25
+    lease_seconds: float = 60.0
     send_enabled: bool = True
+    quiet_start: time = time(21, 0)
+    quiet_end: time = time(8, 0)
 
 
 class CheckinSettings(BaseModel):
-    day_of_month: int = Field(default=5, ge=1, le=28)
-    hour: int = Field(default=10, ge=0, le=23)
     reminder_after_days: int = 3
     lost_contact_after_missed: int = 2
+
+
+def _default_jobs() -> dict[str, str]:
+    return {
+        "checkin_round": "0 10 5 * *",
+        "checkin_reminders": "0 19 * * *",
+        "lost_contact": "30 9 * * *",
+        "case_sla": "15 * * * *",
+    }
+
+
+class SchedulerSettings(BaseModel):
+    enabled: bool = True
+    jobs: dict[str, str] = Field(default_factory=_default_jobs)
 
 
 class CaseSettings(BaseModel):
     ack_sla_hours: float = 48.0
     low_income_line: int = 2000
-
-
-class QuietHours(BaseModel):
-    start: time = time(21, 0)
-    end: time = time(8, 0)
 
 
 class Settings(BaseSettings):
@@ -96,7 +106,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     checkin: CheckinSettings = Field(default_factory=CheckinSettings)
     cases: CaseSettings = Field(default_factory=CaseSettings)
-    quiet_hours: QuietHours = Field(default_factory=QuietHours)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     config_file: Path | None = None
 
     @field_validator("database_url")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 
 from aiogram import Bot, Dispatcher
@@ -13,12 +14,18 @@ from aiohttp import web
 from rich.console import Console
 
 from bot.app import BotDeps, create_bot, create_dispatcher, register_commands
+from bot.delivery import TelegramTransport
+from services.checkin import blocked_hook
+from services.jobs import configured_jobs
+from services.outbox import OutboxSender, sender_config
+from services.scheduler import Calendar
+from services.understanding import Understanding
 from services.errors import ConfigurationError
 from storage import migrate
 from storage.engine import create_engine, sqlite_file
 from yulu.config import SANDBOX_TOKEN, Settings
 from yulu.context import Runtime, cipher_for, open_runtime
-from yulu.i18n import get_translator
+from yulu.i18n import Translator, get_translator
 
 log = logging.getLogger(__name__)
 console = Console(stderr=True)
@@ -51,15 +58,49 @@ def serve(settings: Settings, *, demo: bool = False) -> None:
 async def _serve(settings: Settings, *, demo: bool) -> None:
     async with open_runtime(settings) as runtime:
         translator = get_translator()
-        deps = BotDeps(settings, runtime.session_factory, translator, runtime.cipher)
+        understanding = Understanding(settings.nlu)
+        understanding.start_loading()
+        deps = BotDeps(settings, runtime.session_factory, translator, runtime.cipher, understanding)
         async with _telegram_endpoint(settings, runtime, demo=demo) as (token, api_base):
             bot = create_bot(token, api_base)
-            dispatcher = create_dispatcher(deps)
-            await register_commands(bot, translator)
+            stop = asyncio.Event()
+            workers = _background(runtime, bot, translator, stop)
             try:
-                await _receive_updates(settings, bot, dispatcher)
+                if settings.telegram.handle_updates:
+                    dispatcher = create_dispatcher(deps)
+                    await register_commands(bot, translator)
+                    await _receive_updates(settings, bot, dispatcher)
+                else:
+                    await _wait_for_signal()
             finally:
+                stop.set()
+                await asyncio.gather(*workers, return_exceptions=True)
+                await understanding.close()
                 await bot.session.close()
+
+
+def _background(runtime: Runtime, bot: Bot, t: Translator, stop: asyncio.Event) -> list[asyncio.Task]:
+    """The outbox sender and the calendar, as this process's configuration allows."""
+    settings = runtime.settings
+    tasks = []
+    if settings.outbox.send_enabled:
+        sender = OutboxSender(runtime.session_factory, TelegramTransport(bot),
+                              sender_config(settings), on_blocked=blocked_hook(runtime.cipher, t))
+        tasks.append(asyncio.create_task(sender.run(stop), name="outbox-sender"))
+    if settings.scheduler.enabled:
+        calendar = Calendar(runtime.engine, configured_jobs(runtime, t), tz=settings.timezone)
+        tasks.append(asyncio.create_task(calendar.run(stop), name="calendar"))
+    return tasks
+
+
+async def _wait_for_signal() -> None:
+    """A worker process without updates: run until SIGINT/SIGTERM."""
+    done = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, done.set)
+    log.info("worker process: sending and scheduling only")
+    await done.wait()
 
 
 @contextlib.asynccontextmanager

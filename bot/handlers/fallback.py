@@ -28,6 +28,12 @@ async def not_understood(message: Message, session: AsyncSession, t: Translator)
     await message.answer(t(key), reply_markup=menu_keyboard(t, registered=registered))
 
 
+@router.callback_query(F.data.startswith("ca:") | F.data.startswith("co:"))
+async def case_button_from_stranger(query: CallbackQuery, t: Translator) -> None:
+    """A case button pressed by someone who is not a bound cadre."""
+    await query.answer(t("cadre-only"), show_alert=True)
+
+
 @router.callback_query(F.data)
 async def stale_button(query: CallbackQuery, t: Translator) -> None:
     """A button from an old message that nothing handles any more."""

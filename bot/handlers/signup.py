@@ -34,7 +34,7 @@ from bot.keyboards import (
     profile_keyboard,
     summary_keyboard,
 )
-from services import people, signup
+from services import assist, people, signup
 from services.errors import InvalidInput
 from services.privacy import FieldCipher
 from storage.models import Graduate
@@ -84,6 +84,8 @@ async def begin(
     if isinstance(event, CallbackQuery):
         await event.answer()
     graduate = await people.graduate_for_user(session, event.from_user.id)
+    if graduate is not None:
+        assist.resubscribe(graduate)  # /start after 退订 turns messages back on
     if graduate is not None or await people.cadre_for_user(session, event.from_user.id):
         name = graduate.name if graduate else event.from_user.first_name
         await message.answer(t("start-welcome-back", name=name),
@@ -216,10 +218,16 @@ async def confirm(
     """Save the graduate, match the roster, and tell them what happens next."""
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    draft = (await state.get_data())["draft"]
-    graduate = await signup.register(
-        session, cipher, draft, telegram_user_id=query.from_user.id, chat_id=query.message.chat.id
-    )
+    data = await state.get_data()
+    try:
+        graduate = await signup.register(session, cipher, data["draft"],
+                                         telegram_user_id=query.from_user.id,
+                                         chat_id=query.message.chat.id)
+    except InvalidInput as exc:  # e.g. the ID number belongs to another account
+        data["draft"].pop("id_number", None)
+        await state.set_data(data)
+        await _ask_next(query.message, state, t, prefix=t(f"signup-reask-{exc.reason}"))
+        return
     await state.clear()
     await query.message.answer(_done_text(t, graduate), reply_markup=menu_keyboard(t, registered=True))
 

@@ -30,9 +30,11 @@ def start_bot(database_url: str, nlu_model_dir: Path, tmp_path: Path) -> Iterato
     """Start (and at the end stop) `yulu run` processes on the test database."""
     started: list[BotProcess] = []
 
-    def start(*args: str, port: int | None = None, extra_env: dict[str, str] | None = None) -> BotProcess:
+    def start(*args: str, port: int | None = None, extra_env: dict[str, str] | None = None,
+              wait: str = "polling") -> BotProcess:
         env = {**bot_env(database_url, nlu_model_dir), **(extra_env or {})}
-        process = BotProcess(workdir=tmp_path, env=env, args=args)
+        ready_url = env.get("YULU_TELEGRAM_API_BASE", "")
+        process = BotProcess(workdir=tmp_path, env=env, args=args, ready_url=ready_url, wait=wait)
         if port is not None:
             process.port = port
         started.append(process.start())

@@ -45,6 +45,8 @@ class BotProcess:
     process: subprocess.Popen[bytes] | None = None
     args: tuple[str, ...] = ()
     database_url: str = ""
+    ready_url: str = ""  # the Bot API server to watch (default: the bot's own sandbox)
+    wait: str = "polling"  # or "webhook"
 
     @property
     def url(self) -> str:
@@ -55,8 +57,8 @@ class BotProcess:
         return self.workdir / f"bot-{self.port}.log"
 
     def start(self) -> BotProcess:
-        env = {**os.environ, **self.env, "YULU_SANDBOX_PORT": str(self.port)}
-        env.pop("YULU_TELEGRAM_TOKEN", None)
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("YULU_TELEGRAM")}
+        env = {**inherited, **self.env, "YULU_SANDBOX_PORT": str(self.port)}
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "yulu", "run", *self.args], cwd=self.workdir, env=env,
@@ -71,11 +73,12 @@ class BotProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"yulu run exited {self.process.returncode}:\n{self.log()}")
             try:
-                stats = http_json(f"{self.url}/sandbox/api/stats", timeout=2)
+                stats = http_json(f"{self.ready_url or self.url}/sandbox/api/stats", timeout=2)
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.2)
                 continue
-            if stats.get("polling") or stats.get("count_by_method", {}).get("getUpdates"):
+            calls = stats.get("count_by_method", {})
+            if calls.get("getUpdates" if self.wait == "polling" else "setWebhook"):
                 return
             time.sleep(0.2)
         raise RuntimeError(f"yulu run not polling after {STARTUP_TIMEOUT}s:\n{self.log()}")

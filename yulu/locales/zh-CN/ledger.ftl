@@ -71,3 +71,19 @@ cadre-invite =
     让帮扶干部在 Telegram 中打开：{ $link }
     或向机器人发送：/start { $code }
 graduates-none = 没有符合条件的毕业生。
+reason-id-taken = 身份证号已被另一个账号登记
+checkin-cli-progress = 月度调查 { $period }
+checkin-cli-audience = 人数
+checkin-cli-dry-run = 试运行：{ $period } 月度调查将发给 { $audience } 人（未发送任何消息）。
+checkin-cli-done = { $period } 月度调查：对象 { $audience } 人，本次新加入发送队列 { $enqueued } 条（已发过的不会重复）。
+case-column-id = 编号
+case-column-graduate = 毕业生
+case-column-phone = 手机号
+case-column-hukou = 户籍地
+case-column-reason = 原因
+case-column-status = 状态
+case-column-cadre = 帮扶干部
+case-column-opened_at = 发起时间
+case-column-acknowledged_at = 受理时间
+case-column-resolved_at = 办结时间
+case-column-outcome = 办结结果

@@ -1,0 +1,52 @@
+"""The programme's scheduled jobs by name, as config.yml's scheduler.jobs refers to them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+
+from services import cases, checkin
+from services.scheduler import Job
+from yulu.context import Runtime
+from yulu.i18n import Translator
+
+JOB_PERIODS = {"checkin_round": "month", "checkin_reminders": "day", "lost_contact": "day",
+               "case_sla": "hour", "match_run": "day"}
+
+
+def job_functions(runtime: Runtime, t: Translator) -> dict[str, Callable[[datetime], Awaitable[object]]]:
+    """Each job decides and enqueues; none of them sends."""
+    settings = runtime.settings
+    tz = settings.timezone
+
+    async def checkin_round(fired: datetime) -> object:
+        return await checkin.run_round(runtime.session_factory, t, period=checkin.period_of(fired, tz))
+
+    async def checkin_reminders(fired: datetime) -> object:
+        return await checkin.send_reminders(runtime.session_factory, t,
+                                            period=checkin.period_of(fired, tz),
+                                            after_days=settings.checkin.reminder_after_days)
+
+    async def lost_contact(fired: datetime) -> object:
+        last_month = checkin.previous_periods(checkin.period_of(fired, tz), 2)[1]
+        return await checkin.open_lost_contact_cases(
+            runtime.session_factory, runtime.cipher, t, period=last_month,
+            missed=settings.checkin.lost_contact_after_missed)
+
+    async def case_sla(fired: datetime) -> object:
+        async with runtime.session_factory.begin() as session:
+            return await cases.enforce_sla(session, runtime.cipher, t,
+                                           sla=timedelta(hours=settings.cases.ack_sla_hours))
+
+    return {"checkin_round": checkin_round, "checkin_reminders": checkin_reminders,
+            "lost_contact": lost_contact, "case_sla": case_sla}
+
+
+def configured_jobs(runtime: Runtime, t: Translator) -> list[Job]:
+    """The jobs config.yml declares, with their functions."""
+    functions = job_functions(runtime, t)
+    unknown = set(runtime.settings.scheduler.jobs) - set(functions)
+    if unknown:
+        raise ValueError(f"unknown scheduler jobs in config: {', '.join(sorted(unknown))}")
+    return [Job(name, cron, JOB_PERIODS[name], functions[name])
+            for name, cron in runtime.settings.scheduler.jobs.items()]
