@@ -25,7 +25,7 @@ from yulu.config import Settings
 from yulu.i18n import Translator
 
 log = logging.getLogger(__name__)
-COMMANDS = ("start", "help", "profile", "cancel")
+COMMANDS = ("start", "help", "profile", "jobs", "cancel")
 
 
 @dataclass(frozen=True)

@@ -51,3 +51,18 @@ class NluConfirm(CallbackData, prefix="nc"):
 
     intent: str
     yes: bool
+
+
+class JobAction(CallbackData, prefix="jb"):
+    """Job buttons: in (感兴趣/报名), no (不合适), why (with the reason), optin (employed)."""
+
+    action: str
+    posting_id: int = 0
+    value: str = ""
+
+
+class JobPage(CallbackData, prefix="jp"):
+    """Paging through current matches: kind "" (all) or "internship", and the page index."""
+
+    kind: str = ""
+    page: int = 0

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from nlu.entities import id_check_digit
 from services import cadres
+from services.postings import load_demo_postings
 from services.roster import import_roster
 from services.tabular import table_writer
 from storage.models import CadreRole
@@ -60,6 +61,7 @@ async def load_demo(runtime: Runtime) -> str:
         if bound is None:
             cadre.telegram_user_id, cadre.bound_at = DEMO_CADRE_USER_ID, datetime.now(UTC)
     await _demo_roster(runtime)
+    await load_demo_postings(runtime)
     return get_translator()("demo-loaded")
 
 

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from storage.jobs import ANY_CODE as ANY
+
 DATA_FILE = Path(__file__).parent / "data" / "majors.yml"
-ANY = "*"  # the code every graduate holds and a 不限专业 posting asks for
 WEIGHT = {"major": 3, "class": 2, "group": 1, "any": 0}
 NO_REQUIREMENT_WORDS = frozenset({"不限", "专业不限", "不限专业", "无", "无要求", "均可", "任意", "any"})
 _PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
@@ -145,8 +146,3 @@ def major_map(path: Path = DATA_FILE) -> MajorMap:
     raw = path.read_bytes()
     version = hashlib.sha256(raw).hexdigest()[:12]
     return MajorMap(yaml.safe_load(raw.decode("utf-8")), version=version)
-
-
-def trade_key(codes: dict[str, int]) -> str:
-    """A short stable key for a set of requirement codes (same key: same trade requirement)."""
-    return hashlib.sha256(";".join(sorted(codes)).encode()).hexdigest()[:16]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from dbutil import BACKENDS, fresh_database
+from sandbox import BotApiSandbox
 from yulu.config import Settings
 from yulu.context import Runtime, open_runtime
 
@@ -37,3 +38,12 @@ async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Engine, sessions and cipher on the test database."""
     async with open_runtime(settings) as opened:
         yield opened
+
+
+@pytest.fixture
+async def sandbox() -> AsyncIterator[BotApiSandbox]:
+    """An in-process Bot API sandbox on a free port."""
+    server = BotApiSandbox(port=0)
+    await server.start()
+    yield server
+    await server.stop()

@@ -85,6 +85,12 @@ class CaseSettings(BaseModel):
     low_income_line: int = 2000
 
 
+class MatchingSettings(BaseModel):
+    weekly_cap: int = Field(default=3, ge=0)
+    schedule: str = "0 9 * * 1"
+    batch_size: int = Field(default=1000, ge=1, le=5000)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="YULU_",
@@ -106,6 +112,7 @@ class Settings(BaseSettings):
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     checkin: CheckinSettings = Field(default_factory=CheckinSettings)
     cases: CaseSettings = Field(default_factory=CaseSettings)
+    matching: MatchingSettings = Field(default_factory=MatchingSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     config_file: Path | None = None
 

@@ -23,14 +23,6 @@ TOKEN = "123456:ABC"
 
 
 @pytest.fixture
-async def sandbox() -> AsyncIterator[BotApiSandbox]:
-    server = BotApiSandbox(port=0)
-    await server.start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def bot(sandbox: BotApiSandbox) -> AsyncIterator[Bot]:
     client = create_bot(TOKEN, sandbox.url)
     yield client

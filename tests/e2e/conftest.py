@@ -22,7 +22,10 @@ def nlu_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def bot_env(database_url: str, nlu_model_dir: Path) -> dict[str, str]:
     return {"YULU_DATABASE_URL": database_url, "YULU_NLU_MODEL_DIR": str(nlu_model_dir),
-            "YULU_SECRET_KEY": "e2e-secret-key-0123456789"}
+            "YULU_SECRET_KEY": "e2e-secret-key-0123456789",
+            # tests run at any hour: no quiet hours; quick pick-up and quick lease expiry
+            "YULU_OUTBOX_QUIET_START": "00:00", "YULU_OUTBOX_QUIET_END": "00:00",
+            "YULU_OUTBOX_POLL_INTERVAL_SECONDS": "0.3", "YULU_OUTBOX_LEASE_SECONDS": "5"}
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from services.errors import YuluError
 from yulu.config import Settings, load_settings
@@ -51,3 +52,18 @@ def run_with_runtime(settings: Settings, work: Callable[..., Awaitable[T]]) -> T
     except YuluError as exc:
         console.print(f"[red]错误 / error:[/] {exc}")
         raise typer.Exit(1) from exc
+
+
+def emit_table(header: list[str], rows: list[list[str]], *, empty: str) -> None:
+    """A rich table on a terminal; tab-separated lines when piped (nothing cut off)."""
+    if not rows:
+        out.print(empty)
+        return
+    if not out.is_terminal:
+        for line in [header, *rows]:
+            print("\t".join(line))
+        return
+    table = Table(*header)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)

@@ -15,7 +15,14 @@ from services import cases, checkin
 from services.tabular import table_writer
 from storage.cases import cases_query
 from storage.people import stream
-from yulu.commands.common import ConfigOption, console, out, run_with_runtime, settings_for
+from yulu.commands.common import (
+    ConfigOption,
+    console,
+    emit_table,
+    out,
+    run_with_runtime,
+    settings_for,
+)
 from yulu.commands.people import export_app
 from yulu.context import Runtime
 from yulu.i18n import get_translator
@@ -70,16 +77,16 @@ def cases_list(
     settings = settings_for(ctx, config)
     t = get_translator()
 
-    async def work(runtime: Runtime) -> Table:
-        table = Table(*[t(f"case-column-{c}") for c in CASE_COLUMNS])
+    async def work(runtime: Runtime) -> list[list[str]]:
+        rows = []
         async with runtime.session_factory() as session:
             async for case in stream(session, cases_query(open_only=open_only, region=region)):
                 row = cases.case_row(case, runtime.cipher, t, tz=settings.timezone)
-                table.add_row(*[str(row[c]) for c in CASE_COLUMNS])
-        return table
+                rows.append([str(row[c]) for c in CASE_COLUMNS])
+        return rows
 
-    table = run_with_runtime(settings, work)
-    out.print(table if table.row_count else t("case-list-empty"))
+    emit_table([t(f"case-column-{c}") for c in CASE_COLUMNS], run_with_runtime(settings, work),
+               empty=t("case-list-empty"))
 
 
 @export_app.command("cases")

@@ -7,14 +7,20 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from services import cadres, graduates, roster
 from services.errors import InvalidInput
 from services.privacy import mask_phone
 from services.tabular import count_data_rows
 from storage.models import CadreRole
-from yulu.commands.common import ConfigOption, console, out, run_with_runtime, settings_for
+from yulu.commands.common import (
+    ConfigOption,
+    console,
+    emit_table,
+    out,
+    run_with_runtime,
+    settings_for,
+)
 from yulu.i18n import get_translator
 from yulu.context import Runtime
 
@@ -154,16 +160,16 @@ def graduates_list(
     t = get_translator()
     columns = ("id", "name", "phone", "school", "major", "graduation_year", "hukou", "status", "verified")
 
-    async def work(runtime: Runtime) -> Table:
-        table = Table(*[t(f"column-{c}") for c in columns])
+    async def work(runtime: Runtime) -> list[list[str]]:
+        rows = []
         async with runtime.session_factory() as session:
             async for graduate in graduates.iter_graduates(session, unverified_only=unverified):
                 row = graduates.row_for(graduate, runtime.cipher, t, full=False)
-                table.add_row(*[row[c] for c in columns])
-        return table
+                rows.append([row[c] for c in columns])
+        return rows
 
-    table = run_with_runtime(settings, work)
-    out.print(table if table.row_count else t("graduates-none"))
+    emit_table([t(f"column-{c}") for c in columns], run_with_runtime(settings, work),
+               empty=t("graduates-none"))
 
 
 @graduates_app.command("show")

@@ -1,0 +1,206 @@
+"""Jobs and internships (岗位推送) in the chat: /jobs and paging, 感兴趣/报名, 不合适 and why.
+
+```mermaid
+stateDiagram-v2
+    [*] --> match: /jobs, 💼 找工作, 有什么工作 / 有实习吗 (talk router calls show_jobs)
+    match --> match: ◀ 上一个 / 下一个 ▶ (the same message, edited)
+    notice --> interested: 感兴趣/报名
+    match --> interested: 感兴趣/报名 (interest recorded, the cadre told)
+    notice --> why: 不合适
+    match --> why: 不合适 (recorded at once)
+    why --> [*]: 地点 / 工资 / 专业工种 / 其他 (the reason recorded)
+```
+No conversation state: every button carries the posting and page it is about.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.callbacks import JobAction, JobPage, MenuAction
+from services import matching, people
+from services.errors import InvalidInput, NotFound
+from services.privacy import FieldCipher
+from storage.jobs import RejectionReason
+from yulu.config import Settings
+from yulu.i18n import Translator
+
+router = Router(name="jobs")
+DECLINE_REASONS = (RejectionReason.PLACE, RejectionReason.PAY, RejectionReason.TRADE,
+                   RejectionReason.OTHER)
+
+
+@router.message(Command("jobs"))
+async def jobs_command(message: Message, session: AsyncSession, t: Translator, settings: Settings) -> None:
+    """/jobs: the best current match, with paging."""
+    await show_jobs(message, session, t, settings=settings)
+
+
+@router.callback_query(MenuAction.filter(F.action == "jobs"))
+async def jobs_button(query: CallbackQuery, session: AsyncSession, t: Translator, settings: Settings) -> None:
+    """The 💼 找工作 menu button."""
+    await query.answer()
+    await show_jobs(query.message, session, t, settings=settings, user_id=query.from_user.id)
+
+
+@router.callback_query(JobPage.filter())
+async def turn_page(
+    query: CallbackQuery, callback_data: JobPage, session: AsyncSession, t: Translator,
+    settings: Settings,
+) -> None:
+    """◀ 上一个 / 下一个 ▶: show another match in the same message."""
+    await query.answer()
+    await show_jobs(query.message, session, t, settings=settings, user_id=query.from_user.id,
+                    kind=callback_data.kind or None, index=callback_data.page, edit=True)
+
+
+async def show_jobs(
+    message: Message, session: AsyncSession, t: Translator, *, settings: Settings,
+    user_id: int | None = None, kind: str | None = None, index: int = 0, edit: bool = False,
+) -> None:
+    """Reply with the graduate's best current match (kind "internship": internships and 见习).
+
+    `user_id` defaults to the message's sender; pass it when `message` is the bot's own (a tap).
+    """
+    graduate = await people.graduate_for_user(session, user_id or message.from_user.id)
+    if graduate is None:
+        await message.answer(t("jobs-not-registered"))
+        return
+    page = await matching.match_page(session, t, graduate, settings=settings, kind=kind, index=index)
+    offer_opt_in = await matching.may_opt_in(session, graduate)
+    text, markup = _page_view(t, page, kind=kind, offer_opt_in=offer_opt_in)
+    if edit:
+        try:
+            await message.edit_text(text, reply_markup=markup)
+            return
+        except TelegramBadRequest:  # too old to edit, or nothing changed: say it anew
+            pass
+    await message.answer(text, reply_markup=markup)
+
+
+def _page_view(
+    t: Translator, page: matching.MatchPage, *, kind: str | None, offer_opt_in: bool
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    suffix = "-internship" if kind == "internship" else ""
+    rows: list[list[InlineKeyboardButton]] = []
+    if page.posting_id is None:
+        text = t(f"jobs-none{suffix}")
+    else:
+        text = t(f"jobs-page-header{suffix}", total=page.total, number=page.index + 1) + "\n" + page.text
+        rows.append(_posting_buttons(t, page.posting_id))
+        rows.append(_paging_buttons(t, page, kind=kind or ""))
+    if offer_opt_in:
+        text += "\n\n" + t("jobs-employed-note")
+        rows.append([_job_button(t("jobs-button-opt-in"), "optin")])
+    rows = [row for row in rows if row]
+    return text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def _job_button(text: str, action: str, posting_id: int = 0, value: str = "") -> InlineKeyboardButton:
+    data = JobAction(action=action, posting_id=posting_id, value=value).pack()
+    return InlineKeyboardButton(text=text, callback_data=data)
+
+
+def _posting_buttons(t: Translator, posting_id: int) -> list[InlineKeyboardButton]:
+    return [_job_button(t("jobs-button-interested"), "in", posting_id),
+            _job_button(t("jobs-button-decline"), "no", posting_id)]
+
+
+def _paging_buttons(t: Translator, page: matching.MatchPage, *, kind: str) -> list[InlineKeyboardButton]:
+    buttons = []
+    if page.index > 0:
+        buttons.append(InlineKeyboardButton(text=t("jobs-button-previous"),
+                                            callback_data=JobPage(kind=kind, page=page.index - 1).pack()))
+    if page.index + 1 < page.total:
+        buttons.append(InlineKeyboardButton(text=t("jobs-button-next"),
+                                            callback_data=JobPage(kind=kind, page=page.index + 1).pack()))
+    return buttons
+
+
+def decline_keyboard(t: Translator, posting_id: int) -> InlineKeyboardMarkup:
+    """Why 不合适: place, pay, trade, other."""
+    buttons = [_job_button(t(f"jobs-decline-{r.value}"), "why", posting_id, r.value)
+               for r in DECLINE_REASONS]
+    return InlineKeyboardMarkup(inline_keyboard=[buttons[:2], buttons[2:]])
+
+
+# --- 感兴趣/报名 and 不合适 ---------------------------------------------------------------------
+
+
+@router.callback_query(JobAction.filter(F.action == "in"))
+async def interested(
+    query: CallbackQuery, callback_data: JobAction, session: AsyncSession, t: Translator,
+    cipher: FieldCipher, settings: Settings,
+) -> None:
+    """感兴趣/报名: record it, tell the cadre, and show how to apply."""
+    await query.answer()
+    graduate = await people.graduate_for_user(session, query.from_user.id)
+    if graduate is None:
+        await query.message.answer(t("jobs-not-registered"))
+        return
+    try:
+        interest = await matching.record_interest(session, t, cipher, graduate,
+                                                  callback_data.posting_id, settings=settings)
+    except (InvalidInput, NotFound):
+        await query.message.answer(t("jobs-closed"))
+        return
+    posting = interest.posting
+    lines = [t("jobs-interest-recorded" if interest.new else "jobs-interest-again", title=posting.title),
+             t("jobs-interest-apply", how=posting.apply_how),
+             t("jobs-interest-cadre", cadre=interest.cadre_name) if interest.cadre_name
+             else t("jobs-interest-no-cadre")]
+    await query.message.answer("\n".join(lines))
+
+
+@router.callback_query(JobAction.filter(F.action == "no"))
+async def not_suitable(
+    query: CallbackQuery, callback_data: JobAction, session: AsyncSession, t: Translator
+) -> None:
+    """不合适: recorded at once, then asked why."""
+    await query.answer()
+    graduate = await people.graduate_for_user(session, query.from_user.id)
+    if graduate is None:
+        await query.message.answer(t("jobs-not-registered"))
+        return
+    try:
+        await matching.decline(session, graduate, callback_data.posting_id)
+    except NotFound:
+        await query.message.answer(t("jobs-closed"))
+        return
+    await query.message.answer(t("jobs-decline-ask"),
+                               reply_markup=decline_keyboard(t, callback_data.posting_id))
+
+
+@router.callback_query(JobAction.filter(F.action == "why"))
+async def decline_reason(
+    query: CallbackQuery, callback_data: JobAction, session: AsyncSession, t: Translator
+) -> None:
+    """The reason for 不合适 (place, pay, trade, other)."""
+    await query.answer()
+    graduate = await people.graduate_for_user(session, query.from_user.id)
+    if graduate is None or callback_data.value not in {r.value for r in DECLINE_REASONS}:
+        return
+    try:
+        await matching.decline(session, graduate, callback_data.posting_id,
+                               RejectionReason(callback_data.value))
+    except NotFound:
+        return
+    await query.message.edit_reply_markup(reply_markup=None)
+    await query.message.answer(t("jobs-decline-thanks"))
+
+
+@router.callback_query(JobAction.filter(F.action == "optin"))
+async def opt_in(
+    query: CallbackQuery, session: AsyncSession, t: Translator, settings: Settings
+) -> None:
+    """An employed graduate asks for notices all the same."""
+    await query.answer()
+    graduate = await people.graduate_for_user(session, query.from_user.id)
+    if graduate is None:
+        return
+    await matching.opt_in(session, graduate)
+    await query.message.answer(t("jobs-opted-in", cap=settings.matching.weekly_cap))

@@ -1,0 +1,437 @@
+"""Matching (供需匹配) and job notices (岗位推送): which posting goes to whom, why, and when.
+
+A run only decides and enqueues. Graduates are taken in batches by id; for each batch one SQL
+query (storage.jobs.notice_picks_query) returns the best postings within the weekly cap, and
+the notice rows and their outbox rows are written in the same transaction, both keyed by
+(posting, graduate): a second run, or a restart half-way, sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from services import audit
+from services.buttons import button, inline
+from services.errors import InvalidInput, NotFound
+from services.majors import WEIGHT, MajorMap, major_map
+from services.postings import refresh_posting_trades
+from services.privacy import FieldCipher, mask_phone
+from services.tabular import table_writer
+from storage.jobs import (
+    STUDENT_KINDS,
+    WORKING,
+    JobInterest,
+    MatchWindow,
+    Pick,
+    Posting,
+    PostingKind,
+    Recipient,
+    RejectionReason,
+    add_interest,
+    cancel_expired_notices,
+    current_matches,
+    eligible_ids,
+    enqueue_many,
+    graduate_trades_current,
+    insert_notices,
+    notice_picks,
+    notices_while_employed,
+    postings_by_ids,
+    recipients,
+    replace_graduate_trades,
+    set_notices_while_employed,
+    stale_graduate_majors,
+    stream_interest,
+    upsert_rejection,
+)
+from storage.models import Graduate, Region
+from storage.outbox import enqueue
+from yulu.i18n import Translator
+
+INTERNSHIP_KINDS = (PostingKind.INTERNSHIP, PostingKind.TRAINEESHIP)
+CARD_CACHE = 5000  # posting texts kept per run; a run touches at most every open posting
+
+
+class MatchingSettingsLike(Protocol):
+    weekly_cap: int
+    batch_size: int
+
+
+class SettingsLike(Protocol):
+    """The parts of yulu.config.Settings matching reads."""
+
+    timezone: str
+    matching: MatchingSettingsLike
+
+
+@dataclass
+class MatchReport:
+    """What a matching run decided: notices per county, a few samples, housekeeping counts."""
+
+    dry_run: bool = False
+    week: str = ""
+    graduates: int = 0  # graduates who could still get a notice this week
+    notices: int = 0  # notices enqueued (or, in a dry run, that would be)
+    per_county: Counter[str] = field(default_factory=Counter)
+    samples: list[str] = field(default_factory=list)
+    trades_refreshed: int = 0
+    postings_refreshed: int = 0
+    expired_cancelled: int = 0
+    seconds: float = 0.0
+
+
+def match_window(settings: SettingsLike, now: datetime | None = None) -> MatchWindow:
+    """Today, this ISO week and this month in the programme's time zone, and the weekly cap."""
+    local = (now or datetime.now(UTC)).astimezone(ZoneInfo(settings.timezone))
+    year, week, _ = local.isocalendar()
+    return MatchWindow(today=local.date(), week=f"{year}-W{week:02d}",
+                       period=local.strftime("%Y-%m"), cap=settings.matching.weekly_cap)
+
+
+async def run_matching(
+    session_factory: async_sessionmaker[AsyncSession],
+    t: Translator,
+    *,
+    settings: SettingsLike,
+    dry_run: bool = False,
+    now: datetime | None = None,
+    samples: int = 5,
+    on_batch: Callable[[int], None] = lambda n: None,
+) -> MatchReport:
+    """Match every graduate who may get notices against open postings, batch by batch.
+
+    A dry run writes no notice and no message (it does refresh the derived trade codes).
+    """
+    started, window = time.monotonic(), match_window(settings, now)
+    batch = settings.matching.batch_size
+    report = MatchReport(dry_run=dry_run, week=window.week)
+    report.postings_refreshed = await refresh_posting_trades(session_factory, batch=batch)
+    report.trades_refreshed = await refresh_graduate_trades(session_factory, batch=batch)
+    if not dry_run:
+        async with session_factory.begin() as session:
+            report.expired_cancelled = await cancel_expired_notices(session, today=window.today)
+    notices = _NoticeWriter(t, major_map(), window, report, samples=samples)
+    after = 0
+    while True:
+        async with session_factory() as session:
+            ids = await eligible_ids(session, window, after_id=after, limit=batch)
+            if not ids:
+                break
+            picks = await notice_picks(session, window, lo=after, hi=ids[-1])
+            await notices.write(session, picks, dry_run=dry_run)
+            if not dry_run:
+                await session.commit()
+        report.graduates += len(ids)
+        after = ids[-1]
+        on_batch(len(ids))
+    report.seconds = time.monotonic() - started
+    return report
+
+
+async def refresh_graduate_trades(
+    session_factory: async_sessionmaker[AsyncSession], *, batch: int = 1000
+) -> int:
+    """Recompute the trade codes of graduates whose major (or the majors map) changed."""
+    majors, after, count = major_map(), 0, 0
+    while True:
+        async with session_factory.begin() as session:
+            stale = await stale_graduate_majors(session, version=majors.version, after_id=after,
+                                                limit=batch)
+            if not stale:
+                return count
+            await replace_graduate_trades(
+                session, {gid: (major, majors.graduate_codes(major)) for gid, major in stale},
+                version=majors.version)
+        after, count = stale[-1][0], count + len(stale)
+
+
+async def ensure_trades(session: AsyncSession, graduate: Graduate) -> None:
+    """Bring one graduate's trade codes up to date (before showing them matches)."""
+    majors = major_map()
+    if not await graduate_trades_current(session, graduate.id, major=graduate.major,
+                                         version=majors.version):
+        await replace_graduate_trades(
+            session, {graduate.id: (graduate.major, majors.graduate_codes(graduate.major))},
+            version=majors.version)
+
+
+class _NoticeWriter:
+    """Turns a batch's picks into notice rows and outbox messages (or samples, in a dry run)."""
+
+    def __init__(self, t: Translator, majors: MajorMap, window: MatchWindow, report: MatchReport,
+                 *, samples: int) -> None:
+        self.t, self.majors, self.window, self.report = t, majors, window, report
+        self.samples = samples
+        self.cards: dict[int, Posting] = {}
+
+    async def write(self, session: AsyncSession, picks: list[Pick], *, dry_run: bool) -> None:
+        if not picks:
+            return
+        people = await recipients(session, {p.graduate_id for p in picks})
+        postings = await self._postings(session, {p.posting_id for p in picks})
+        notices, messages = [], []
+        for pick in picks:
+            person, posting = people[pick.graduate_id], postings[pick.posting_id]
+            key = f"notice:{posting.id}:{person.graduate_id}"
+            notices.append({"graduate_id": person.graduate_id, "posting_id": posting.id,
+                            "week": self.window.week, "score": pick.score, "outbox_key": key})
+            messages.append({"idempotency_key": key, "kind": "job_notice",
+                             "chat_id": person.chat_id, "graduate_id": person.graduate_id,
+                             "text": notice_text(self.t, self.majors, posting, person, pick.score),
+                             "reply_markup": notice_markup(self.t, posting.id)})
+        new = {(n["graduate_id"], n["posting_id"]) for n in notices}
+        if not dry_run:
+            new = await insert_notices(session, notices)
+            await enqueue_many(session, [m for m, n in zip(messages, notices, strict=True)
+                                         if (n["graduate_id"], n["posting_id"]) in new])
+        self._count(people, notices, messages, new)
+
+    def _count(self, people: dict[int, Recipient], notices: list[dict[str, Any]],
+               messages: list[dict[str, Any]], new: set[tuple[int, int]]) -> None:
+        for notice, message in zip(notices, messages, strict=True):
+            if (notice["graduate_id"], notice["posting_id"]) not in new:
+                continue
+            self.report.notices += 1
+            self.report.per_county[people[notice["graduate_id"]].hukou.full_name] += 1
+            if len(self.report.samples) < self.samples:
+                self.report.samples.append(message["text"])
+
+    async def _postings(self, session: AsyncSession, ids: set[int]) -> dict[int, Posting]:
+        missing = ids - self.cards.keys()
+        if len(self.cards) + len(missing) > CARD_CACHE:
+            self.cards.clear()
+            missing = ids
+        self.cards.update(await postings_by_ids(session, missing))
+        return {pid: self.cards[pid] for pid in ids}
+
+
+# --- texts --------------------------------------------------------------------------------
+
+
+def region_label(region: Region) -> str:
+    """The most specific name of a region: 宝安区, else 深圳市, else 广东省."""
+    return region.county or region.city or region.province
+
+
+def posting_card(t: Translator, posting: Posting) -> str:
+    """A posting as the graduate reads it: title, employer, place, pay, deadline, how to apply."""
+    lines = [
+        t("jobs-card-title", title=posting.title, employer=posting.employer),
+        t("jobs-card-kind", kind=t(f"posting-kind-{posting.kind.value}"),
+          type=t(f"employer-type-{posting.employer_type.value}")),
+        t("jobs-card-place", place=posting.region.full_name if posting.region else t("jobs-nationwide")),
+        t("jobs-card-majors", majors=posting.majors or t("jobs-any-major")),
+        t("jobs-card-pay", pay=pay_text(t, posting)),
+    ]
+    if posting.education_min:
+        lines.append(t("jobs-card-education", education=t(f"jobs-education-{posting.education_min}")))
+    if posting.headcount:
+        lines.append(t("jobs-card-headcount", count=posting.headcount))
+    if posting.deadline:
+        lines.append(t("jobs-card-deadline", date=posting.deadline.isoformat()))
+    lines.append(t("jobs-card-apply", how=posting.apply_how))
+    if posting.notes:
+        lines.append(t("jobs-card-notes", notes=posting.notes))
+    return "\n".join(lines)
+
+
+def pay_text(t: Translator, posting: Posting) -> str:
+    """4000–6000 元/月, 4000 元/月起, 最高 6000 元/月, or 面议."""
+    low, high = posting.pay_min, posting.pay_max
+    if low and high:
+        return t("jobs-pay-range", low=low, high=high) if low != high else t("jobs-pay-exact", pay=low)
+    if low:
+        return t("jobs-pay-from", pay=low)
+    if high:
+        return t("jobs-pay-upto", pay=high)
+    return t("jobs-pay-negotiable")
+
+
+def reasons(t: Translator, majors: MajorMap, posting: Posting, person: Recipient, score: int) -> str:
+    """推荐理由: where (求职地/户籍地), what (专业), and for whom (在校生/应届生)."""
+    weight, place_score = score // 10 % 10, score % 10
+    parts = [_place_reason(t, posting, person, place_score), _trade_reason(t, majors, person, weight)]
+    if posting.kind in STUDENT_KINDS:
+        parts.append(t("jobs-reason-student"))
+    return t("jobs-reason", reasons=t("jobs-reason-separator").join(parts))
+
+
+def _place_reason(t: Translator, posting: Posting, person: Recipient, place_score: int) -> str:
+    if posting.region_id is None:
+        return t("jobs-reason-nationwide")
+    if person.desired is not None:
+        return t("jobs-reason-desired", place=region_label(person.desired))
+    if place_score:
+        return t("jobs-reason-near-home", place=person.hukou.province)
+    return t("jobs-reason-anywhere")
+
+
+def _trade_reason(t: Translator, majors: MajorMap, person: Recipient, weight: int) -> str:
+    if weight == WEIGHT["major"]:
+        return t("jobs-reason-major", major=person.major)
+    if weight:
+        return t("jobs-reason-category", major=person.major, category=majors.category(person.major, weight))
+    return t("jobs-reason-any-major")
+
+
+def notice_text(t: Translator, majors: MajorMap, posting: Posting, person: Recipient, score: int) -> str:
+    """The proactive notice: a header, the posting, why it was picked, what to tap."""
+    return "\n".join([t("jobs-notice-title"), posting_card(t, posting),
+                      reasons(t, majors, posting, person, score), t("jobs-notice-footer")])
+
+
+def notice_markup(t: Translator, posting_id: int) -> dict[str, Any]:
+    """感兴趣/报名 and 不合适 under a notice (bot.callbacks.JobAction, prefix "jb")."""
+    return inline([[button(t("jobs-button-interested"), f"jb:in:{posting_id}:"),
+                     button(t("jobs-button-decline"), f"jb:no:{posting_id}:")]])
+
+
+# --- on request: /jobs, 有什么工作, 有实习吗 ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatchPage:
+    """One current match as /jobs shows it: its text and posting, where it is in the list."""
+
+    posting_id: int | None
+    text: str
+    index: int
+    total: int
+
+
+async def match_page(
+    session: AsyncSession, t: Translator, graduate: Graduate, *, settings: SettingsLike,
+    kind: str | None = None, index: int = 0, now: datetime | None = None,
+) -> MatchPage:
+    """The graduate's index-th best open match (kind "internship": internships and 见习 only)."""
+    await ensure_trades(session, graduate)
+    window = match_window(settings, now)
+    kinds = INTERNSHIP_KINDS if kind == "internship" else None
+    picks, total = await current_matches(session, window, graduate_id=graduate.id, kinds=kinds,
+                                         offset=max(index, 0), limit=1)
+    if not picks and total:  # the list shrank since the page was shown: the last one instead
+        index = total - 1
+        picks, total = await current_matches(session, window, graduate_id=graduate.id,
+                                             kinds=kinds, offset=index, limit=1)
+    if not picks:
+        return MatchPage(None, "", index, total)
+    posting = (await postings_by_ids(session, [picks[0].posting_id]))[picks[0].posting_id]
+    person = Recipient(graduate.id, graduate.chat_id or 0, graduate.major, graduate.graduation_year,
+                       graduate.desired_region, graduate.hukou_region)
+    text = "\n".join([posting_card(t, posting),
+                      reasons(t, major_map(), posting, person, picks[0].score)])
+    return MatchPage(posting.id, text, index, total)
+
+
+async def may_opt_in(session: AsyncSession, graduate: Graduate) -> bool:
+    """Whether an employed graduate gets no notices now and could ask for them."""
+    return graduate.status in WORKING and not await notices_while_employed(session, graduate.id)
+
+
+async def opt_in(session: AsyncSession, graduate: Graduate) -> None:
+    """An employed graduate asks for job notices all the same."""
+    await set_notices_while_employed(session, graduate.id, True)
+
+
+# --- 感兴趣/报名 and 不合适 -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Interest:
+    """The outcome of 感兴趣/报名: new or repeated, the posting, the cadre told (if any)."""
+
+    new: bool
+    posting: Posting
+    cadre_name: str | None
+
+
+async def _open_posting(session: AsyncSession, posting_id: int, *, today: date) -> Posting:
+    posting = (await postings_by_ids(session, [posting_id])).get(posting_id)
+    if posting is None:
+        raise NotFound(f"posting {posting_id}")
+    if posting.deadline is not None and posting.deadline < today:
+        raise InvalidInput("posting-closed")
+    return posting
+
+
+async def record_interest(
+    session: AsyncSession, t: Translator, cipher: FieldCipher, graduate: Graduate, posting_id: int,
+    *, settings: SettingsLike, now: datetime | None = None,
+) -> Interest:
+    """Record interest once and tell the assigned cadre through the outbox."""
+    posting = await _open_posting(session, posting_id, today=match_window(settings, now).today)
+    cadre = graduate.cadre
+    reachable = cadre is not None and cadre.telegram_user_id is not None
+    new = await add_interest(session, graduate_id=graduate.id, posting_id=posting.id,
+                             cadre_id=cadre.id if cadre else None, cadre_told=reachable)
+    if new and reachable:
+        await enqueue(session, key=f"interest:{posting.id}:{graduate.id}", kind="job_interest",
+                      chat_id=cadre.telegram_user_id, text=_cadre_text(t, cipher, graduate, posting))
+    return Interest(new, posting, cadre.name if reachable else None)
+
+
+def _cadre_text(t: Translator, cipher: FieldCipher, graduate: Graduate, posting: Posting) -> str:
+    return t("jobs-cadre-interest", name=graduate.name, id=graduate.id,
+             phone=mask_phone(cipher.decrypt(graduate.phone_enc)), title=posting.title,
+             employer=posting.employer,
+             place=posting.region.full_name if posting.region else t("jobs-nationwide"),
+             apply=posting.apply_how)
+
+
+async def decline(
+    session: AsyncSession, graduate: Graduate, posting_id: int,
+    reason: RejectionReason = RejectionReason.UNSPECIFIED,
+) -> Posting:
+    """不合适: record it (and why, once said); later matching leaves out this posting and its like."""
+    posting = (await postings_by_ids(session, [posting_id])).get(posting_id)
+    if posting is None:
+        raise NotFound(f"posting {posting_id}")
+    region = posting.region
+    await upsert_rejection(session, {
+        "graduate_id": graduate.id, "posting_id": posting.id, "reason": reason.value,
+        "region_key": posting.region_id or 0, "province": region.province if region else "",
+        "city_key": (region.city or "") if region else "", "trade_key": posting.trade_key,
+        "pay": posting.pay_max or posting.pay_min or 0,
+    })
+    return posting
+
+
+# --- export -------------------------------------------------------------------------------
+
+INTEREST_COLUMNS = ("interest-at", "id", "name", "phone", "hukou", "posting", "employer",
+                    "posting-place", "posting-kind", "cadre", "cadre-told")
+
+
+async def export_interest(
+    session: AsyncSession, cipher: FieldCipher, t: Translator, path: Path, *, tz: str, actor: str
+) -> int:
+    """Write every 感兴趣/报名 to CSV/XLSX with Chinese headers (phones masked); audit-logged."""
+    count = 0
+    with table_writer(path, [t(f"column-{c}") for c in INTEREST_COLUMNS]) as write:
+        async for interest in stream_interest(session):
+            write(_interest_row(interest, cipher, t, tz=tz))
+            count += 1
+    audit.record(session, actor=actor, action="interest.export", subject=path.name, rows=count)
+    return count
+
+
+def _interest_row(interest: JobInterest, cipher: FieldCipher, t: Translator, *, tz: str) -> list[str]:
+    graduate, posting = interest.graduate, interest.posting
+    return [
+        interest.created_at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M"),
+        str(graduate.id), graduate.name, mask_phone(cipher.decrypt(graduate.phone_enc)),
+        graduate.hukou_region.full_name, posting.title, posting.employer,
+        posting.region.full_name if posting.region else t("jobs-nationwide"),
+        t(f"posting-kind-{posting.kind.value}"),
+        interest.cadre.name if interest.cadre else "",
+        t("yes") if interest.cadre_told else t("no"),
+    ]
