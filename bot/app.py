@@ -18,7 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.fsm import SqlStorage
 from bot.handlers import get_routers
-from bot.middlewares import UpdateSessionMiddleware
+from bot.middlewares import CommitBeforeReply, UpdateSessionMiddleware
+from bot.throttle import RetryAfterMiddleware
 from services.privacy import FieldCipher
 from services.understanding import Understanding
 from yulu.config import Settings
@@ -39,9 +40,16 @@ class BotDeps:
     nlu: Understanding
 
 
-def create_bot(token: str, api_base: str) -> Bot:
-    """A Bot talking to Telegram or any compatible Bot API server."""
+def create_bot(token: str, api_base: str, *, retry_429: bool = False) -> Bot:
+    """A Bot talking to Telegram or any compatible Bot API server.
+
+    `retry_429` is for interactive replies (which also commit the update's work before each
+    call); the outbox sender handles 429 itself (it pauses everything it sends, not one message).
+    """
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
+    if retry_429:
+        session.middleware(CommitBeforeReply())
+        session.middleware(RetryAfterMiddleware())
     return Bot(token=token, session=session, default=DefaultBotProperties())
 
 

@@ -6,7 +6,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Bot
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
+from aiogram.methods import Response, TelegramMethod
+from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -20,9 +23,10 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class UpdateSessionMiddleware(BaseMiddleware):
     """Opens the update's session, skips an update already processed, commits once at the end.
 
-    The dedupe row is written in the same transaction as the handler's effects, so a
-    redelivered update (after a crash or from a second process) either finds the row and is
-    skipped, or finds nothing because the first attempt's effects were rolled back as well.
+    The dedupe row is written in the same transaction as the handler's effects (committed, at
+    the latest, just before the first reply goes out: see CommitBeforeReply), so a redelivered
+    update (after a crash or from a second process) either finds the row and is skipped, or
+    finds nothing because the first attempt's effects were rolled back as well.
     """
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
@@ -42,3 +46,23 @@ class UpdateSessionMiddleware(BaseMiddleware):
                 update_session.reset(token)
             await session.commit()
             return result
+
+
+class CommitBeforeReply(BaseRequestMiddleware):
+    """Commit the update's work before each call to Telegram, so no transaction spans the network.
+
+    What the user is about to see is durable first (the dedupe row with it, so a redelivered
+    update after a crash is still one effect), and the database is never locked while a reply
+    travels — SQLite has one writer, and a PostgreSQL connection is not held idle.
+    """
+
+    async def __call__(
+        self,
+        make_request: NextRequestMiddlewareType[TelegramType],
+        bot: Bot,
+        method: TelegramMethod[TelegramType],
+    ) -> Response[TelegramType]:
+        session = update_session.get()
+        if session is not None and session.in_transaction():
+            await session.commit()
+        return await make_request(bot, method)

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from storage import outbox
+from storage.locks import Leadership
 from storage.models import OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,13 @@ class Pacer:
         self._next_slot = max(self._next_slot, self.clock() + seconds)
 
 
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass
+
+
 def in_quiet_hours(moment: datetime, *, start: time, end: time, tz: str) -> bool:
     """Whether `moment` falls in the nightly quiet period (start == end: never)."""
     if start == end:
@@ -122,6 +130,7 @@ class OutboxSender:
         *,
         on_blocked: BlockedHook | None = None,
         worker: str | None = None,
+        leadership: Leadership | None = None,
     ) -> None:
         self._sessions = session_factory
         self._transport = transport
@@ -129,21 +138,33 @@ class OutboxSender:
         self._on_blocked = on_blocked
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
         self.pacer = Pacer(config.rate_per_second, config.per_chat_per_second)
+        self._leadership = leadership
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
-        """Deliver until stopped, idling `poll_interval_seconds` when nothing is due."""
+        """Deliver until stopped, idling `poll_interval_seconds` when nothing is due.
+
+        With a `leadership`, only the process holding it sends, so the per-token rate holds
+        however many processes run; the others stand by and take over if it dies.
+        """
         stop = stop or asyncio.Event()
+        try:
+            await self._deliver_until(stop)
+        finally:
+            if self._leadership is not None:
+                await self._leadership.release()
+
+    async def _deliver_until(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            if self._leadership is not None and not await self._leadership.try_acquire():
+                await _sleep_unless(stop, 5 * self._config.poll_interval_seconds)
+                continue
             try:
                 delivered = await self.run_once()
             except Exception:  # noqa: BLE001 - a bad round must not stop all future sending
                 log.exception("outbox round failed; retrying")
                 delivered = 0
             if delivered == 0:
-                try:
-                    await asyncio.wait_for(stop.wait(), self._config.poll_interval_seconds)
-                except TimeoutError:
-                    pass
+                await _sleep_unless(stop, self._config.poll_interval_seconds)
 
     async def run_once(self) -> int:
         """Claim one batch and handle every row of it; returns how many rows were handled."""

@@ -17,13 +17,12 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from storage.cases import last_run, mark_run
+from storage.locks import Leadership
 
 log = logging.getLogger(__name__)
-LEADER_LOCK = 0x59554C55  # "YULU": the scheduler leader's advisory lock key
 PERIOD_FORMATS = {"month": "%Y-%m", "day": "%Y-%m-%d", "hour": "%Y-%m-%d %H"}
 
 JobFunction = Callable[[datetime], Awaitable[object]]
@@ -63,11 +62,11 @@ class Calendar:
         self._jobs = jobs
         self._tz = tz
         self._scheduler = AsyncIOScheduler(timezone=ZoneInfo(tz))
-        self._lock_connection: AsyncConnection | None = None
+        self._leadership = Leadership(engine, "scheduler")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Wait to become leader, catch up missed runs, then fire jobs until stopped."""
-        while not stop.is_set() and not await self._become_leader():
+        while not stop.is_set() and not await self._leadership.try_acquire():
             try:
                 await asyncio.wait_for(stop.wait(), 15)
             except TimeoutError:
@@ -84,20 +83,7 @@ class Calendar:
             await stop.wait()
         finally:
             self._scheduler.shutdown(wait=False)
-            if self._lock_connection is not None:
-                await self._lock_connection.close()
-
-    async def _become_leader(self) -> bool:
-        if self._engine.dialect.name != "postgresql":
-            return True
-        connection = await self._engine.connect()
-        got = await connection.scalar(text("SELECT pg_try_advisory_lock(:k)"), {"k": LEADER_LOCK})
-        await connection.commit()
-        if got:
-            self._lock_connection = connection  # held for the process's life
-            return True
-        await connection.close()
-        return False
+            await self._leadership.release()
 
     async def catch_up(self, now: datetime) -> list[str]:
         """Run each job whose latest scheduled time passed unrun within its current period."""

@@ -23,6 +23,7 @@ from services.understanding import Understanding
 from services.errors import ConfigurationError
 from storage import migrate
 from storage.engine import create_engine, sqlite_file
+from storage.locks import Leadership
 from yulu.config import SANDBOX_TOKEN, Settings
 from yulu.context import Runtime, cipher_for, open_runtime
 from yulu.i18n import Translator, get_translator
@@ -62,9 +63,10 @@ async def _serve(settings: Settings, *, demo: bool) -> None:
         understanding.start_loading()
         deps = BotDeps(settings, runtime.session_factory, translator, runtime.cipher, understanding)
         async with _telegram_endpoint(settings, runtime, demo=demo) as (token, api_base):
-            bot = create_bot(token, api_base)
+            bot = create_bot(token, api_base, retry_429=True)
+            sender_bot = create_bot(token, api_base)
             stop = asyncio.Event()
-            workers = _background(runtime, bot, translator, stop)
+            workers = _background(runtime, sender_bot, translator, stop)
             try:
                 if settings.telegram.handle_updates:
                     dispatcher = create_dispatcher(deps)
@@ -77,6 +79,7 @@ async def _serve(settings: Settings, *, demo: bool) -> None:
                 await asyncio.gather(*workers, return_exceptions=True)
                 await understanding.close()
                 await bot.session.close()
+                await sender_bot.session.close()
 
 
 def _background(runtime: Runtime, bot: Bot, t: Translator, stop: asyncio.Event) -> list[asyncio.Task]:
@@ -85,7 +88,8 @@ def _background(runtime: Runtime, bot: Bot, t: Translator, stop: asyncio.Event) 
     tasks = []
     if settings.outbox.send_enabled:
         sender = OutboxSender(runtime.session_factory, TelegramTransport(bot),
-                              sender_config(settings), on_blocked=blocked_hook(runtime.cipher, t))
+                              sender_config(settings), on_blocked=blocked_hook(runtime.cipher, t),
+                              leadership=Leadership(runtime.engine, f"outbox:{bot.id}"))
         tasks.append(asyncio.create_task(sender.run(stop), name="outbox-sender"))
     if settings.scheduler.enabled:
         calendar = Calendar(runtime.engine, configured_jobs(runtime, t), tz=settings.timezone)

@@ -46,7 +46,7 @@ class BotProcess:
     args: tuple[str, ...] = ()
     database_url: str = ""
     ready_url: str = ""  # the Bot API server to watch (default: the bot's own sandbox)
-    wait: str = "polling"  # or "webhook"
+    wait: str = "polling"  # or "webhook", or "worker" (no updates: sends and schedules only)
 
     @property
     def url(self) -> str:
@@ -72,6 +72,11 @@ class BotProcess:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"yulu run exited {self.process.returncode}:\n{self.log()}")
+            if self.wait == "worker":
+                if "worker process" in self.log():
+                    return
+                time.sleep(0.2)
+                continue
             try:
                 stats = http_json(f"{self.ready_url or self.url}/sandbox/api/stats", timeout=2)
             except (urllib.error.URLError, ConnectionError, TimeoutError):
