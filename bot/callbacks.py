@@ -66,3 +66,11 @@ class JobPage(CallbackData, prefix="jp"):
 
     kind: str = ""
     page: int = 0
+
+
+class CampaignChoice(CallbackData, prefix="cp"):
+    """An answer to a seasonal campaign (packed by services/campaigns.py too)."""
+
+    campaign: str
+    edition: int
+    value: str

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from services import cases, checkin
+from services import campaigns, cases, checkin
 from services.scheduler import Job
 from yulu.context import Runtime
 from yulu.i18n import Translator
 
 JOB_PERIODS = {"checkin_round": "month", "checkin_reminders": "day", "lost_contact": "day",
-               "case_sla": "hour", "match_run": "day"}
+               "case_sla": "hour", "match_run": "day", "campaigns": "day"}
 
 
 def job_functions(runtime: Runtime, t: Translator) -> dict[str, Callable[[datetime], Awaitable[object]]]:
@@ -38,8 +39,12 @@ def job_functions(runtime: Runtime, t: Translator) -> dict[str, Callable[[dateti
             return await cases.enforce_sla(session, runtime.cipher, t,
                                            sla=timedelta(hours=settings.cases.ack_sla_hours))
 
+    async def campaigns_due(fired: datetime) -> object:
+        return await campaigns.run_due(runtime.session_factory, t, campaigns=settings.campaigns,
+                                       today=fired.astimezone(ZoneInfo(tz)).date(), tz=tz)
+
     return {"checkin_round": checkin_round, "checkin_reminders": checkin_reminders,
-            "lost_contact": lost_contact, "case_sla": case_sla}
+            "lost_contact": lost_contact, "case_sla": case_sla, "campaigns": campaigns_due}
 
 
 def configured_jobs(runtime: Runtime, t: Translator) -> list[Job]:

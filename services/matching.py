@@ -39,14 +39,16 @@ from storage.jobs import (
     add_interest,
     cancel_expired_notices,
     current_matches,
-    eligible_ids,
+    eligible_graduates,
     enqueue_many,
     graduate_trades_current,
     insert_notices,
+    next_batch,
     notice_picks,
     notices_while_employed,
     postings_by_ids,
     recipients,
+    refresh_statistics,
     replace_graduate_trades,
     set_notices_while_employed,
     stale_graduate_majors,
@@ -114,25 +116,30 @@ async def run_matching(
     started, window = time.monotonic(), match_window(settings, now)
     batch = settings.matching.batch_size
     report = MatchReport(dry_run=dry_run, week=window.week)
+    async with session_factory.begin() as session:
+        await refresh_statistics(session)
     report.postings_refreshed = await refresh_posting_trades(session_factory, batch=batch)
     report.trades_refreshed = await refresh_graduate_trades(session_factory, batch=batch)
-    if not dry_run:
-        async with session_factory.begin() as session:
+    async with session_factory.begin() as session:
+        if report.postings_refreshed or report.trades_refreshed:
+            await refresh_statistics(session)
+        if not dry_run:
             report.expired_cancelled = await cancel_expired_notices(session, today=window.today)
     notices = _NoticeWriter(t, major_map(), window, report, samples=samples)
     after = 0
     while True:
         async with session_factory() as session:
-            ids = await eligible_ids(session, window, after_id=after, limit=batch)
-            if not ids:
+            upto = await next_batch(session, after_id=after, size=batch)
+            if upto is None:
                 break
-            picks = await notice_picks(session, window, lo=after, hi=ids[-1])
+            remaining = await eligible_graduates(session, window, after_id=after, upto_id=upto)
+            picks = await notice_picks(session, window, remaining)
             await notices.write(session, picks, dry_run=dry_run)
             if not dry_run:
                 await session.commit()
-        report.graduates += len(ids)
-        after = ids[-1]
-        on_batch(len(ids))
+        report.graduates += len(remaining)
+        after = upto
+        on_batch(len(remaining))
     report.seconds = time.monotonic() - started
     return report
 
@@ -171,7 +178,8 @@ class _NoticeWriter:
                  *, samples: int) -> None:
         self.t, self.majors, self.window, self.report = t, majors, window, report
         self.samples = samples
-        self.cards: dict[int, Posting] = {}
+        self.postings: dict[int, Posting] = {}
+        self.cards: dict[int, str] = {}
 
     async def write(self, session: AsyncSession, picks: list[Pick], *, dry_run: bool) -> None:
         if not picks:
@@ -186,7 +194,7 @@ class _NoticeWriter:
                             "week": self.window.week, "score": pick.score, "outbox_key": key})
             messages.append({"idempotency_key": key, "kind": "job_notice",
                              "chat_id": person.chat_id, "graduate_id": person.graduate_id,
-                             "text": notice_text(self.t, self.majors, posting, person, pick.score),
+                             "text": self._text(posting, person, pick.score),
                              "reply_markup": notice_markup(self.t, posting.id)})
         new = {(n["graduate_id"], n["posting_id"]) for n in notices}
         if not dry_run:
@@ -205,13 +213,19 @@ class _NoticeWriter:
             if len(self.report.samples) < self.samples:
                 self.report.samples.append(message["text"])
 
+    def _text(self, posting: Posting, person: Recipient, score: int) -> str:
+        if posting.id not in self.cards:
+            self.cards[posting.id] = posting_card(self.t, posting)
+        return notice_text(self.t, self.majors, posting, person, score, card=self.cards[posting.id])
+
     async def _postings(self, session: AsyncSession, ids: set[int]) -> dict[int, Posting]:
-        missing = ids - self.cards.keys()
-        if len(self.cards) + len(missing) > CARD_CACHE:
+        missing = ids - self.postings.keys()
+        if len(self.postings) + len(missing) > CARD_CACHE:
+            self.postings.clear()
             self.cards.clear()
             missing = ids
-        self.cards.update(await postings_by_ids(session, missing))
-        return {pid: self.cards[pid] for pid in ids}
+        self.postings.update(await postings_by_ids(session, missing))
+        return {pid: self.postings[pid] for pid in ids}
 
 
 # --- texts --------------------------------------------------------------------------------
@@ -283,9 +297,12 @@ def _trade_reason(t: Translator, majors: MajorMap, person: Recipient, weight: in
     return t("jobs-reason-any-major")
 
 
-def notice_text(t: Translator, majors: MajorMap, posting: Posting, person: Recipient, score: int) -> str:
+def notice_text(
+    t: Translator, majors: MajorMap, posting: Posting, person: Recipient, score: int,
+    *, card: str | None = None,
+) -> str:
     """The proactive notice: a header, the posting, why it was picked, what to tap."""
-    return "\n".join([t("jobs-notice-title"), posting_card(t, posting),
+    return "\n".join([t("jobs-notice-title"), card or posting_card(t, posting),
                       reasons(t, majors, posting, person, score), t("jobs-notice-footer")])
 
 

@@ -175,25 +175,38 @@ class OutboxSender:
         async with self._sessions.begin() as session:
             rows = await outbox.claim(session, worker=self.worker, limit=cfg.batch_size, now=now,
                                       lease=timedelta(seconds=cfg.lease_seconds))
+        recording: asyncio.Task[None] | None = None
         for row in rows:
-            await self._deliver(row)
+            recording = await self._deliver(row, recording)
+        if recording is not None:
+            await recording
         return len(rows)
 
-    async def _deliver(self, row: OutboxMessage) -> None:
+    async def _deliver(
+        self, row: OutboxMessage, recording: asyncio.Task[None] | None
+    ) -> asyncio.Task[None] | None:
+        """Send one row; its "sent" mark is written while the pacer waits for the next slot.
+
+        The previous mark is awaited before this send, so at most one message is ever on the
+        wire without its record: the one a kill -9 may duplicate (README: at-least-once).
+        """
         wait = self.pacer.chat_ready_in(row.chat_id)
         if wait > 0:  # another message just went to this chat: come back for this one
             await self._finish(row.id, status=OutboxStatus.PENDING, attempts=row.attempts - 1,
                                not_before=datetime.now(UTC) + timedelta(seconds=wait))
-            return
+            return recording
         await self.pacer.wait_turn(row.chat_id)
+        if recording is not None:
+            await recording
         try:
             message_id = await self._transport.send(chat_id=row.chat_id, text=row.text,
                                                     reply_markup=row.reply_markup)
         except DeliveryError as error:
             await self._failed(row, error)
-            return
-        await self._finish(row.id, status=OutboxStatus.SENT, sent_at=datetime.now(UTC),
-                           telegram_message_id=message_id, last_error=None)
+            return None
+        return asyncio.create_task(self._finish(
+            row.id, status=OutboxStatus.SENT, sent_at=datetime.now(UTC),
+            telegram_message_id=message_id, last_error=None))
 
     async def _failed(self, row: OutboxMessage, error: DeliveryError) -> None:
         now = datetime.now(UTC)

@@ -9,6 +9,7 @@ Python only ever sees the picks.
 from __future__ import annotations
 
 import enum
+import hashlib
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -31,9 +32,9 @@ from sqlalchemy import (
     delete,
     exists,
     func,
-    literal,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,7 +55,15 @@ from storage.models import (
 )
 from storage.queries import insert_for
 
-ANY_CODE = "*"
+ANY_CODE = "*"  # the code every graduate holds and a 不限专业 posting asks for
+
+
+def trade_key(codes: Iterable[str]) -> str:
+    """A short stable key for a set of requirement codes (same key: same trade requirement)."""
+    return hashlib.sha256(";".join(sorted(codes)).encode()).hexdigest()[:16]
+
+
+ANY_TRADE_KEY = trade_key([ANY_CODE])  # 不限专业: never widens a trade or pay rejection
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -88,7 +97,8 @@ class RejectionReason(enum.StrEnum):
 
 
 STUDENT_KINDS = (PostingKind.INTERNSHIP, PostingKind.TRAINEESHIP, PostingKind.TARGETED)
-LOOKING = (EmploymentStatus.SEEKING, EmploymentStatus.LOST_JOB, EmploymentStatus.UNKNOWN)
+OUT_OF_WORK = (EmploymentStatus.SEEKING, EmploymentStatus.LOST_JOB)  # full-time jobs first
+LOOKING = (*OUT_OF_WORK, EmploymentStatus.UNKNOWN)
 WORKING = (EmploymentStatus.EMPLOYED, EmploymentStatus.SELF_EMPLOYED)
 
 
@@ -307,6 +317,16 @@ async def stale_graduate_majors(
     return [(graduate_id, major) for graduate_id, major in rows]
 
 
+async def graduate_trades_current(
+    session: AsyncSession, graduate_id: int, *, major: str, version: str
+) -> bool:
+    """Whether a graduate's codes were derived from this major text and this map."""
+    return bool(await session.scalar(select(exists().where(
+        GraduateTrade.graduate_id == graduate_id, GraduateTrade.code == ANY_CODE,
+        GraduateTrade.major == major, GraduateTrade.map_version == version,
+    ))))
+
+
 async def replace_graduate_trades(
     session: AsyncSession, codes: dict[int, tuple[str, dict[str, int]]], *, version: str
 ) -> None:
@@ -338,15 +358,22 @@ class MatchWindow:
 
 @dataclass(frozen=True)
 class Pick:
-    """One posting chosen for one graduate, with its score (kind*100 + trade*10 + place)."""
+    """One posting for one graduate, with its score (kind*100 + trade*10 + place)."""
 
     graduate_id: int
     posting_id: int
     score: int
 
 
-def _sent_this_week(graduate_id: ColumnElement[int], week: str) -> ColumnElement[int]:
-    return (select(func.count()).where(JobNotice.graduate_id == graduate_id, JobNotice.week == week)
+# The order notices are chosen in: the kind that suits the graduate's situation first, then the
+# closest trade (major 3, class 2, group 1, 不限 0); within a tier, the closest place, the newest.
+TIERS = tuple((kind, weight) for kind in (2, 1) for weight in (3, 2, 1, 0))
+
+_gr, _hr, _pr = aliased(Region, name="gr"), aliased(Region, name="hr"), aliased(Region, name="pr")
+
+
+def _sent_this_week(week: str) -> ColumnElement[int]:
+    return (select(func.count()).where(JobNotice.graduate_id == Graduate.id, JobNotice.week == week)
             .scalar_subquery())
 
 
@@ -360,7 +387,7 @@ def _wants_notices(period: str) -> ColumnElement[bool]:
     answered, latest_row = aliased(CheckIn), aliased(CheckIn)
     latest = (select(func.max(answered.period))
               .where(answered.graduate_id == Graduate.id, answered.answered_at.is_not(None))
-              .scalar_subquery())
+              .correlate(Graduate).scalar_subquery())  # two levels down: auto-correlation stops
     unstable = exists().where(latest_row.graduate_id == Graduate.id,
                               latest_row.period == latest, latest_row.stable.is_(False))
     opted_in = exists().where(JobPreference.graduate_id == Graduate.id,
@@ -372,137 +399,179 @@ def _wants_notices(period: str) -> ColumnElement[bool]:
     )
 
 
-def eligible_ids_query(window: MatchWindow, *, after_id: int, limit: int) -> Select:
-    """The next ids of graduates who may get notices this week (keyset pagination)."""
+def eligible_query(window: MatchWindow, *, after_id: int, upto_id: int) -> Select:
+    """Graduates after_id < id <= upto_id who may get notices this week, and how many more each."""
+    remaining = window.cap - _sent_this_week(window.week)
     return (
-        select(Graduate.id)
-        .where(Graduate.id > after_id, _reachable(), _wants_notices(window.period),
-               _sent_this_week(Graduate.id, window.week) < window.cap)
-        .order_by(Graduate.id).limit(limit)
+        select(Graduate.id, remaining.label("remaining"))
+        .where(Graduate.id > after_id, Graduate.id <= upto_id, _reachable(),
+               _wants_notices(window.period), remaining > 0)
     )
 
 
-def _batch(window: MatchWindow, *, lo: int, hi: int, notices: bool) -> Any:
-    """The graduates of one batch, with how many notices each may still get this week."""
-    remaining = (window.cap - _sent_this_week(Graduate.id, window.week)) if notices else literal(1)
-    query = select(
-        Graduate.id.label("gid"), Graduate.status, Graduate.graduation_year,
-        Graduate.education_level, Graduate.desired_region_id, Graduate.hukou_region_id,
-        remaining.label("remaining"),
-    ).where(Graduate.id > lo, Graduate.id <= hi)
-    if notices:
-        query = query.where(_reachable(), _wants_notices(window.period))
-    return query.cte("batch")
+async def next_batch(session: AsyncSession, *, after_id: int, size: int) -> int | None:
+    """The id that ends the next `size` graduates after `after_id` (None: no graduates left)."""
+    ids = select(Graduate.id).where(Graduate.id > after_id).order_by(Graduate.id).limit(size)
+    return await session.scalar(select(func.max(ids.subquery().c.id)))
 
 
-def _pairs(window: MatchWindow, batch: Any, *, notices: bool, kinds: Sequence[str] | None) -> Select:
-    """Every (graduate, posting) that fits, with its best score; the database does the filtering."""
-    gt, pt, p = GraduateTrade, PostingTrade, Posting
-    gr, hr, pr = aliased(Region, name="gr"), aliased(Region, name="hr"), aliased(Region, name="pr")
-    kind_score = case(
-        (p.kind == PostingKind.FULL_TIME,
-         case((batch.c.status.in_(LOOKING[:2]), 2), else_=1)),
-        else_=case((batch.c.graduation_year > window.this_year, 2), else_=1),
+async def eligible_graduates(
+    session: AsyncSession, window: MatchWindow, *, after_id: int, upto_id: int
+) -> dict[int, int]:
+    """One batch (an id range): graduate id → notices still allowed this week."""
+    rows = await session.execute(eligible_query(window, after_id=after_id, upto_id=upto_id))
+    return {graduate_id: remaining for graduate_id, remaining in rows}
+
+
+def _kind_score(window: MatchWindow) -> ColumnElement[int]:
+    """2 for the kind that suits the graduate's situation, 1 for the others.
+
+    Full-time jobs suit those out of work; internships, 见习 and 定向班 suit students.
+    """
+    return case(
+        (Posting.kind == PostingKind.FULL_TIME,
+         case((Graduate.status.in_(OUT_OF_WORK), 2), else_=1)),
+        else_=case((Graduate.graduation_year > window.this_year, 2), else_=1),
     )
-    place_score = case(
-        (p.region_id.is_(None), 0),
-        (batch.c.desired_region_id.is_(None), case((pr.province == hr.province, 1), else_=0)),
-        else_=1 + case((gr.city.is_not(None), 1), else_=0) + case((gr.county.is_not(None), 1), else_=0),
-    )
-    score = func.max(kind_score * 100 + pt.weight * 10 + place_score)
-    query = (
-        select(batch.c.gid, p.id.label("pid"), score.label("score"), batch.c.remaining)
-        .select_from(batch)
-        .join(gt, gt.graduate_id == batch.c.gid)
-        .join(pt, pt.code == gt.code)
-        .join(p, p.id == pt.posting_id)
-        .join(hr, hr.id == batch.c.hukou_region_id)
-        .outerjoin(gr, gr.id == batch.c.desired_region_id)
-        .outerjoin(pr, pr.id == p.region_id)
-        .where(_place_fits(batch, p, gr, pr), _education_fits(batch, p),
-               *_not_declined(batch, p, pr))
-        .group_by(batch.c.gid, p.id, batch.c.remaining)
-    )
-    if notices:
-        return query.where(
-            batch.c.remaining > 0, or_(p.deadline.is_(None), p.deadline > window.today),
-            _kind_fits(window, batch, p),
-            ~exists().where(JobNotice.graduate_id == batch.c.gid, JobNotice.posting_id == p.id),
-            ~exists().where(JobInterest.graduate_id == batch.c.gid, JobInterest.posting_id == p.id),
-        )
-    query = query.where(or_(p.deadline.is_(None), p.deadline >= window.today))
-    return query.where(p.kind.in_(kinds)) if kinds else query
 
 
-def _place_fits(batch: Any, p: Any, gr: Any, pr: Any) -> ColumnElement[bool]:
+def _place_score() -> ColumnElement[int]:
+    """3 county, 2 city, 1 province wanted; 求职地 不限: 1 in the home province; 0 nationwide."""
+    return case(
+        (Posting.region_id.is_(None), 0),
+        (Graduate.desired_region_id.is_(None), case((_pr.province == _hr.province, 1), else_=0)),
+        else_=1 + case((_gr.city.is_not(None), 1), else_=0) + case((_gr.county.is_not(None), 1), else_=0),
+    )
+
+
+def _place_fits() -> ColumnElement[bool]:
     """求职地 不限, a nationwide posting, or the two places overlap province → city → county."""
     overlap = and_(
-        pr.province == gr.province,
-        or_(pr.city.is_(None), gr.city.is_(None), pr.city == gr.city),
-        or_(pr.county.is_(None), gr.county.is_(None), pr.county == gr.county),
+        _pr.province == _gr.province,
+        or_(_pr.city.is_(None), _gr.city.is_(None), _pr.city == _gr.city),
+        or_(_pr.county.is_(None), _gr.county.is_(None), _pr.county == _gr.county),
     )
-    return or_(batch.c.desired_region_id.is_(None), p.region_id.is_(None), overlap)
+    return or_(Graduate.desired_region_id.is_(None), Posting.region_id.is_(None), overlap)
 
 
-def _education_fits(batch: Any, p: Any) -> ColumnElement[bool]:
-    rank = case((batch.c.education_level == EducationLevel.HIGHER, 2), else_=1)
-    return rank >= p.education_min
+def _education_fits() -> ColumnElement[bool]:
+    rank = case((Graduate.education_level == EducationLevel.HIGHER, 2), else_=1)
+    return rank >= Posting.education_min
 
 
-def _kind_fits(window: MatchWindow, batch: Any, p: Any) -> ColumnElement[bool]:
+def _kind_fits(window: MatchWindow) -> ColumnElement[bool]:
     """Full-time jobs to those who have left school; internships, 见习, 定向班 to students and new graduates."""
     return or_(
-        and_(p.kind == PostingKind.FULL_TIME, batch.c.graduation_year <= window.this_year),
-        and_(p.kind.in_(STUDENT_KINDS), batch.c.graduation_year >= window.this_year - 1,
-             batch.c.status.not_in(WORKING)),
+        and_(Posting.kind == PostingKind.FULL_TIME, Graduate.graduation_year <= window.this_year),
+        and_(Posting.kind.in_(STUDENT_KINDS), Graduate.graduation_year >= window.this_year - 1,
+             Graduate.status.not_in(WORKING)),
     )
 
 
-def _not_declined(batch: Any, p: Any, pr: Any) -> list[ColumnElement[bool]]:
+def _not_declined() -> list[ColumnElement[bool]]:
     """Leave out what the graduate declined and its like (each rule a plain equality anti-join)."""
     r = JobRejection
-    mine = r.graduate_id == batch.c.gid
-    specific = p.trade_key != select(Posting.trade_key).where(literal(False)).scalar_subquery()
-    del specific  # (kept simple below: ANY-trade postings never widen a trade/pay rule)
-    pay = func.coalesce(p.pay_max, p.pay_min, 0)
+    mine = r.graduate_id == Graduate.id
+    pay = func.coalesce(Posting.pay_max, Posting.pay_min, 0)
     return [
-        ~exists().where(mine, r.region_key == func.coalesce(p.region_id, 0),
-                        r.trade_key == p.trade_key),
-        ~exists().where(mine, r.reason == RejectionReason.PLACE, r.province == pr.province,
-                        r.city_key == func.coalesce(pr.city, "")),
-        ~exists().where(mine, r.reason == RejectionReason.TRADE, r.trade_key == p.trade_key,
+        ~exists().where(mine, r.region_key == func.coalesce(Posting.region_id, 0),
+                        r.trade_key == Posting.trade_key),
+        ~exists().where(mine, r.reason == RejectionReason.PLACE, r.province == _pr.province,
+                        r.city_key == func.coalesce(_pr.city, "")),
+        ~exists().where(mine, r.reason == RejectionReason.TRADE, r.trade_key == Posting.trade_key,
                         r.trade_key != ANY_TRADE_KEY),
-        ~exists().where(mine, r.reason == RejectionReason.PAY, r.trade_key == p.trade_key,
+        ~exists().where(mine, r.reason == RejectionReason.PAY, r.trade_key == Posting.trade_key,
                         r.trade_key != ANY_TRADE_KEY, pay <= r.pay),
     ]
 
 
-ANY_TRADE_KEY = ""  # set by services.majors at import: the key of a 不限专业 requirement
+def _fitting(*columns: Any, pairs: Any = None) -> Select:
+    """Graduate × posting through shared trade codes, kept where place, education and 不合适 allow.
+
+    With `pairs` (gid, pid, weight), those pairs are the starting point instead of the codes.
+    """
+    if pairs is None:
+        query = (select(*columns).select_from(Graduate)
+                 .join(GraduateTrade, GraduateTrade.graduate_id == Graduate.id)
+                 .join(PostingTrade, PostingTrade.code == GraduateTrade.code)
+                 .join(Posting, Posting.id == PostingTrade.posting_id))
+    else:
+        query = (select(*columns).select_from(pairs)
+                 .join(Graduate, Graduate.id == pairs.c.gid)
+                 .join(Posting, Posting.id == pairs.c.pid))
+    return (
+        query.join(_hr, _hr.id == Graduate.hukou_region_id)
+        .outerjoin(_gr, _gr.id == Graduate.desired_region_id)
+        .outerjoin(_pr, _pr.id == Posting.region_id)
+        .where(_place_fits(), _education_fits(), *_not_declined())
+    )
 
 
-def notice_picks_query(window: MatchWindow, *, lo: int, hi: int) -> Select:
-    """The postings to send graduates lo < id <= hi this week, best first, within the cap."""
-    pairs = _pairs(window, _batch(window, lo=lo, hi=hi, notices=True), notices=True,
-                   kinds=None).subquery("pairs")
-    rank = func.row_number().over(partition_by=pairs.c.gid,
-                                  order_by=(pairs.c.score.desc(), pairs.c.pid.desc()))
-    ranked = select(pairs, rank.label("rn")).subquery("ranked")
-    return (select(ranked.c.gid, ranked.c.pid, ranked.c.score)
-            .where(ranked.c.rn <= ranked.c.remaining).order_by(ranked.c.gid, ranked.c.rn))
+def _tier_pairs(graduate_ids: Sequence[int], weight: int) -> Any:
+    """(graduate, posting) sharing the graduate's code of one weight, computed first.
+
+    MATERIALIZED fixes the join order: codes → postings by an equality key, then everything else
+    joins by primary key; the planner can never start from a graduate × posting product.
+    """
+    codes = (select(GraduateTrade.graduate_id.label("gid"), GraduateTrade.code)
+             .where(GraduateTrade.graduate_id.in_(graduate_ids), GraduateTrade.weight == weight)
+             .cte("codes").prefix_with("MATERIALIZED"))
+    return (select(codes.c.gid, PostingTrade.posting_id.label("pid"))
+            .join_from(codes, PostingTrade, PostingTrade.code == codes.c.code)
+            .cte("pairs").prefix_with("MATERIALIZED"))
 
 
-async def notice_picks(session: AsyncSession, window: MatchWindow, *, lo: int, hi: int) -> list[Pick]:
-    """Run the matching query for one batch of graduates."""
-    rows = await session.execute(notice_picks_query(window, lo=lo, hi=hi))
-    return [Pick(gid, pid, score) for gid, pid, score in rows]
+def tier_query(window: MatchWindow, graduate_ids: Sequence[int], *, kind: int, weight: int) -> Select:
+    """Each graduate's best `cap` new postings of one tier (kind score, trade weight), best first."""
+    place = _place_score()
+    rank = func.row_number().over(partition_by=Graduate.id,
+                                  order_by=(place.desc(), Posting.id.desc()))
+    pairs = _tier_pairs(graduate_ids, weight)
+    candidates = _fitting(Graduate.id.label("gid"), Posting.id.label("pid"), place.label("place"),
+                          rank.label("rn"), pairs=pairs).where(
+        Graduate.id.in_(graduate_ids),  # repeated: the planner then fetches just these rows
+        _kind_score(window) == kind, _kind_fits(window),
+        or_(Posting.deadline.is_(None), Posting.deadline > window.today),
+        ~exists().where(JobNotice.graduate_id == Graduate.id, JobNotice.posting_id == Posting.id),
+        ~exists().where(JobInterest.graduate_id == Graduate.id, JobInterest.posting_id == Posting.id),
+    ).subquery("candidates")
+    return (select(candidates.c.gid, candidates.c.pid, candidates.c.place)
+            .where(candidates.c.rn <= window.cap).order_by(candidates.c.gid, candidates.c.rn))
 
 
-async def eligible_ids(
-    session: AsyncSession, window: MatchWindow, *, after_id: int, limit: int
-) -> list[int]:
-    """The next batch of graduate ids who may get notices."""
-    return list((await session.scalars(eligible_ids_query(window, after_id=after_id,
-                                                          limit=limit))).all())
+async def notice_picks(
+    session: AsyncSession, window: MatchWindow, remaining: dict[int, int]
+) -> list[Pick]:
+    """The postings to send a batch of graduates this week: tier by tier, each within its cap.
+
+    Only graduates still short of their cap go on to the next tier, so the broad tiers (不限专业,
+    the less suitable kind) are only ever joined for the few who need them.
+    """
+    needed, chosen, picks = dict(remaining), {gid: set() for gid in remaining}, []
+    for kind, weight in TIERS:
+        short = [gid for gid, count in needed.items() if count > 0]
+        if not short:
+            break
+        rows = await session.execute(tier_query(window, short, kind=kind, weight=weight))
+        for gid, pid, place in rows:
+            if needed[gid] > 0 and pid not in chosen[gid]:  # a posting may list two of one's codes
+                chosen[gid].add(pid)
+                needed[gid] -= 1
+                picks.append(Pick(gid, pid, kind * 100 + weight * 10 + place))
+    return picks
+
+
+MATCH_TABLES = ("posting", "posting_trade", "graduate_trade", "job_notice", "job_interest",
+                "job_rejection")
+
+
+async def refresh_statistics(session: AsyncSession) -> None:
+    """PostgreSQL: ANALYZE the matching tables, whose sizes a run itself may have just changed.
+
+    The planner must know job_notice and graduate_trade are large, or it probes them by scanning.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text(f"ANALYZE {', '.join(MATCH_TABLES)}"))
 
 
 async def current_matches(
@@ -510,14 +579,19 @@ async def current_matches(
     kinds: Sequence[str] | None, offset: int, limit: int,
 ) -> tuple[list[Pick], int]:
     """One graduate's best open matches (what /jobs shows), one page of them, and how many in all."""
-    batch = _batch(window, lo=graduate_id - 1, hi=graduate_id, notices=False)
-    pairs = _pairs(window, batch, notices=False, kinds=kinds).subquery("pairs")
+    score = func.max(_kind_score(window) * 100 + GraduateTrade.weight * 10 + _place_score())
+    query = (_fitting(Posting.id.label("pid"), score.label("score"))
+             .where(Graduate.id == graduate_id,
+                    or_(Posting.deadline.is_(None), Posting.deadline >= window.today))
+             .group_by(Posting.id))
+    if kinds:
+        query = query.where(Posting.kind.in_(kinds))
+    pairs = query.subquery("pairs")
     total = await session.scalar(select(func.count()).select_from(pairs))
     rows = await session.execute(
-        select(pairs.c.gid, pairs.c.pid, pairs.c.score)
-        .order_by(pairs.c.score.desc(), pairs.c.pid.desc()).offset(offset).limit(limit)
-    )
-    return [Pick(gid, pid, score) for gid, pid, score in rows], total or 0
+        select(pairs.c.pid, pairs.c.score)
+        .order_by(pairs.c.score.desc(), pairs.c.pid.desc()).offset(offset).limit(limit))
+    return [Pick(graduate_id, pid, score) for pid, score in rows], total or 0
 
 
 @dataclass(frozen=True)
@@ -548,21 +622,31 @@ async def recipients(session: AsyncSession, ids: Iterable[int]) -> dict[int, Rec
 
 async def insert_notices(session: AsyncSession, rows: list[dict[str, Any]]) -> set[tuple[int, int]]:
     """Record notices; returns the (graduate, posting) pairs that were new."""
-    if not rows:
-        return set()
-    statement = (insert_for(session, JobNotice).on_conflict_do_nothing()
-                 .returning(JobNotice.graduate_id, JobNotice.posting_id))
-    result = await session.execute(statement, rows)
-    return {(gid, pid) for gid, pid in result}
+    new: set[tuple[int, int]] = set()
+    for chunk in _chunks(rows):
+        statement = (insert_for(session, JobNotice).values(chunk).on_conflict_do_nothing()
+                     .returning(JobNotice.graduate_id, JobNotice.posting_id))
+        new.update((gid, pid) for gid, pid in await session.execute(statement))
+    return new
 
 
 async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-    """Add outbox rows in bulk, skipping idempotency keys already present (same as enqueue)."""
+    """Add outbox rows in bulk, skipping idempotency keys already present (as enqueue does)."""
+    now = utcnow()
+    values = [{"status": OutboxStatus.PENDING.value, "graduate_id": None, "reply_markup": None,
+               "attempts": 0, "not_before": now, "created_at": now, **row} for row in rows]
+    for chunk in _chunks(values):
+        await session.execute(insert_for(session, OutboxMessage).values(chunk)
+                              .on_conflict_do_nothing())
+
+
+def _chunks(rows: list[dict[str, Any]], *, parameters: int = 30_000) -> Iterable[list[dict[str, Any]]]:
+    """Slices of rows small enough for one multi-row INSERT (bound-parameter limits)."""
     if not rows:
         return
-    values = [{"status": OutboxStatus.PENDING.value, "graduate_id": None, "reply_markup": None,
-               **row} for row in rows]
-    await session.execute(insert_for(session, OutboxMessage).on_conflict_do_nothing(), values)
+    size = max(1, parameters // len(rows[0]))
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
 
 
 async def cancel_expired_notices(session: AsyncSession, *, today: date) -> int:

@@ -377,3 +377,5 @@ __all__ = [
     "RosterEntry",
     "utcnow",
 ]
+import storage.jobs  # noqa: E402, F401  (registers the job tables on Base.metadata)
+import storage.campaigns  # noqa: E402, F401  (registers the campaign tables on Base.metadata)

@@ -28,7 +28,7 @@ app.add_typer(db_app, name="db")
 
 def _register_groups() -> None:
     """Mount the command groups that live in yulu/commands/."""
-    from yulu.commands import followup, jobs, nlu, people
+    from yulu.commands import campaign, followup, jobs, nlu, people
 
     app.add_typer(people.import_app, name="import")
     app.add_typer(people.export_app, name="export")
@@ -38,6 +38,7 @@ def _register_groups() -> None:
     app.add_typer(followup.cases_app, name="cases")
     app.add_typer(jobs.match_app, name="match")
     app.add_typer(nlu.app, name="nlu")
+    app.add_typer(campaign.campaign_app, name="campaign")
 
 
 @app.callback()

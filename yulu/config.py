@@ -8,12 +8,13 @@ Nested keys map to environment variables with one underscore after the section n
 from __future__ import annotations
 
 import os
+import re
 from datetime import time
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, SecretStr, field_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 DEFAULT_CONFIG_FILE = Path("config.yml")
@@ -72,6 +73,7 @@ def _default_jobs() -> dict[str, str]:
         "checkin_reminders": "0 19 * * *",
         "lost_contact": "30 9 * * *",
         "case_sla": "15 * * * *",
+        "campaigns": "0 10 * * *",
     }
 
 
@@ -89,6 +91,88 @@ class MatchingSettings(BaseModel):
     weekly_cap: int = Field(default=3, ge=0)
     schedule: str = "0 9 * * 1"
     batch_size: int = Field(default=1000, ge=1, le=5000)
+
+
+RelativeYear = Literal["last_year", "this_year", "next_year"]
+CAMPAIGN_NAME = r"^[a-z][a-z0-9_]{0,19}$"
+ANSWER_VALUE = r"^[a-z][a-z0-9_]{0,19}$"  # packed into callback data "cp:<name>:<year>:<value>"
+
+
+class CampaignAudience(BaseModel):
+    """Who a campaign reaches: every filter given must hold; an empty filter is no filter."""
+
+    source: Literal["graduates", "roster"] = "graduates"
+    graduation_year: list[int | RelativeYear] = Field(default_factory=list)
+    statuses: list[Literal["employed", "self_employed", "seeking", "lost_job", "further_study",
+                           "unknown"]] = Field(default_factory=list)
+    regions: list[str] = Field(default_factory=list)
+    household_types: list[str] = Field(default_factory=list)
+    education_levels: list[Literal["secondary", "higher", "technical"]] = Field(default_factory=list)
+    relocated: bool | None = None
+    key_county: bool | None = None
+    verified: bool | None = None
+
+    @field_validator("graduation_year", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return value if isinstance(value, list) else [value]
+
+
+class CampaignButton(BaseModel):
+    """One answer button: its text (a locale key), the value recorded, and what follows."""
+
+    label: str
+    value: str = Field(pattern=ANSWER_VALUE)
+    reply: str | None = None
+    status: Literal["employed", "self_employed", "seeking", "further_study"] | None = None
+
+
+class CampaignSettings(BaseModel):
+    """A seasonal campaign (入学季/毕业季): window, audience, message, buttons."""
+
+    enabled: bool = True
+    start: str | None = Field(default=None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+    end: str | None = Field(default=None, pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
+    cron: str | None = None
+    avoid_holidays: bool = True
+    audience: CampaignAudience = Field(default_factory=CampaignAudience)
+    title: str
+    message: str
+    thanks: str
+    buttons: list[CampaignButton] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _one_window(self) -> CampaignSettings:
+        dates = self.start is not None and self.end is not None
+        if dates == (self.cron is not None) or (self.start is None) != (self.end is None):
+            raise ValueError("give either start and end (MM-DD) or cron, not both")
+        return self
+
+
+def _default_campaigns() -> dict[str, CampaignSettings]:
+    """The two built-in campaigns; config.yml repeats them with a comment on every key."""
+    graduation = [("found_job", "employed"), ("job_fair", "seeking"), ("internship", "seeking"),
+                  ("further_study", "further_study"), ("not_now", None)]
+    enrollment = ("enrol", "considering", "working", "not_now")
+    return {
+        "graduation": CampaignSettings(
+            start="04-01", end="07-31",
+            audience=CampaignAudience(graduation_year=["this_year"]),
+            title="campaign-graduation-title", message="campaign-graduation-message",
+            thanks="campaign-graduation-thanks",
+            buttons=[CampaignButton(label=f"campaign-graduation-btn-{v}", value=v, status=s,
+                                    reply=f"campaign-graduation-reply-{v}") for v, s in graduation],
+        ),
+        "enrollment": CampaignSettings(
+            start="06-15", end="09-15",
+            audience=CampaignAudience(source="roster", graduation_year=["this_year"],
+                                      household_types=["脱贫家庭", "监测对象"]),
+            title="campaign-enrollment-title", message="campaign-enrollment-message",
+            thanks="campaign-enrollment-thanks",
+            buttons=[CampaignButton(label=f"campaign-enrollment-btn-{v}", value=v,
+                                    reply=f"campaign-enrollment-reply-{v}") for v in enrollment],
+        ),
+    }
 
 
 class Settings(BaseSettings):
@@ -114,7 +198,16 @@ class Settings(BaseSettings):
     cases: CaseSettings = Field(default_factory=CaseSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
+    campaigns: dict[str, CampaignSettings] = Field(default_factory=_default_campaigns)
     config_file: Path | None = None
+
+    @field_validator("campaigns")
+    @classmethod
+    def _campaign_names(cls, value: dict[str, CampaignSettings]) -> dict[str, CampaignSettings]:
+        bad = [name for name in value if not re.fullmatch(CAMPAIGN_NAME, name)]
+        if bad:
+            raise ValueError(f"campaign names must be lowercase a-z0-9_ (≤20): {', '.join(bad)}")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import cadre, checkin, enrol, errors, fallback, jobs, signup, start, talk
+from bot.handlers import (
+    cadre,
+    campaign,
+    checkin,
+    enrol,
+    errors,
+    fallback,
+    jobs,
+    signup,
+    start,
+    talk,
+)
 
 
 def get_routers() -> list[Router]:
     """The routers to include in the dispatcher, fallback last."""
     return [
         errors.router, enrol.router, start.router, cadre.router, checkin.router, jobs.router,
-        signup.router, talk.router, fallback.router,
+        campaign.router, signup.router, talk.router, fallback.router,
     ]

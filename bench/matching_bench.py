@@ -1,0 +1,257 @@
+"""Matching benchmark (issue 6): N graduates against M postings, streamed in batches.
+
+Usage: python bench/matching_bench.py [--backend sqlite|postgres|both] [--graduates 100000]
+                                      [--postings 10000] [--batch 1000]
+
+Per backend, on a fresh migrated database: bulk-insert N graduates (30 home counties in six
+provinces; wanted places anywhere / a province / a city / a county; majors in everyday words,
+some unrecognisable; statuses seeking, lost job, employed, studying; a few unsubscribed), import
+M postings through `import_postings` from a CSV (cities and districts weighted towards where
+jobs are; 1-3 majors or classes, or 不限; four kinds; a tenth already past the deadline), then
+time services.matching.run_matching three times: a dry run, the real run (the timed figure:
+trade codes derived for every graduate, every batch matched in SQL and its notices and outbox
+rows written), and a second real run in the same week (must add 0). Peak memory is the
+process's RSS high-water mark (VmHWM, reset before each phase). Figures only: nothing asserts.
+PostgreSQL: a fresh database `yulu_bench_<random>` on YULU_BENCH_PG_URL (default
+postgresql://postgres@127.0.0.1:5432/test), dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import os
+import random
+import sys
+import tempfile
+import time
+import uuid
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, insert, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from services import places  # noqa: E402
+from services.majors import major_map  # noqa: E402
+from services.matching import run_matching  # noqa: E402
+from services.postings import HEADER, import_postings  # noqa: E402
+from storage import migrate  # noqa: E402
+from storage.jobs import JobNotice  # noqa: E402
+from storage.models import EducationLevel, EmploymentStatus, Graduate  # noqa: E402
+from yulu.config import Settings  # noqa: E402
+from yulu.context import open_runtime  # noqa: E402
+from yulu.i18n import get_translator  # noqa: E402
+
+PG_URL = os.environ.get("YULU_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
+SECRET = "bench-secret-key-0123456789"
+NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # a Monday morning in Shanghai
+INSERT_BATCH = 5000
+HOME_COUNTIES = ["隆回", "邵阳县", "新化", "桑植", "安化", "平江", "凤凰", "花垣", "保靖", "古丈",
+                 "融水", "三江", "都安", "大化", "隆林", "威宁", "赫章", "纳雍", "从江", "榕江",
+                 "镇雄", "彝良", "会泽", "宣威", "昭觉", "布拖", "美姑", "金阳", "岚皋", "镇坪"]
+WANTED = {  # where graduates want to work: province, city or county names
+    "province": ["广东", "浙江", "江苏", "湖南", "福建", "广西", "贵州", "云南", "四川", "上海"],
+    "city": ["深圳", "广州", "东莞", "佛山", "杭州", "宁波", "苏州", "长沙", "厦门", "贵阳", "昆明",
+             "成都", "邵阳", "南宁"],
+    "county": ["深圳市宝安区", "东莞市", "长沙县", "广州市番禺区", "苏州市昆山市", "宁波市慈溪市"],
+}
+JOB_PLACES = {  # where postings are: weights towards the coast and the provincial capitals
+    "深圳市宝安区": 8, "深圳市龙岗区": 6, "深圳": 6, "广州市番禺区": 5, "广州": 6, "东莞": 8, "佛山": 6,
+    "中山": 3, "惠州": 3, "杭州": 5, "宁波市慈溪市": 3, "宁波": 3, "温州": 2, "苏州市昆山市": 4,
+    "苏州": 5, "无锡": 3, "南京": 3, "上海": 5, "厦门": 3, "泉州": 3, "福州": 2, "长沙": 5,
+    "长沙县": 2, "邵阳": 2, "株洲": 2, "南宁": 2, "柳州": 2, "贵阳": 2, "昆明": 2, "成都": 4,
+    "重庆": 3, "武汉": 3, "全国": 2,
+}
+KINDS = {"全职": 70, "实习": 15, "见习": 10, "定向班": 5}
+STATUSES = {EmploymentStatus.SEEKING: 50, EmploymentStatus.LOST_JOB: 10,
+            EmploymentStatus.EMPLOYED: 30, EmploymentStatus.FURTHER_STUDY: 5,
+            EmploymentStatus.UNKNOWN: 5}
+EMPLOYERS = ["精工机械", "鹏程汽修", "南粤电商", "星城会计", "康宁护理院", "宏达电子", "顺捷物流",
+             "金辉建设", "美家装饰", "天天餐饮", "阳光幼儿园", "智联信息", "某铁路局", "某供电公司"]
+
+
+def _weighted(rng: random.Random, table: dict) -> object:
+    return rng.choices(list(table), weights=list(table.values()))[0]
+
+
+def _vm_hwm_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _reset_peak_rss() -> None:
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass
+
+
+async def _pg_admin(statement: str) -> None:
+    import asyncpg
+
+    url = make_url(PG_URL)
+    connection = await asyncpg.connect(user=url.username, password=url.password,
+                                       host=url.host or "127.0.0.1", port=url.port or 5432,
+                                       database=url.database)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@contextmanager
+def fresh_database(backend: str, folder: Path):
+    """A new migrated database on `backend`; a PostgreSQL one is dropped afterwards."""
+    if backend == "sqlite":
+        url = f"sqlite:///{folder / f'bench-{uuid.uuid4().hex[:8]}.db'}"
+        migrate.upgrade(url)
+        yield url
+        return
+    name = f"yulu_bench_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
+    try:
+        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+        migrate.upgrade(url)
+        yield url
+    finally:
+        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+def _major_words(rng: random.Random) -> list[str]:
+    """What graduates type as their major: catalogue names and everyday words, as indexed."""
+    words = major_map().names()
+    return rng.sample(words, min(300, len(words)))
+
+
+async def insert_graduates(runtime, count: int, seed: int = 6) -> None:
+    """N graduates by bulk Core INSERT (phones are one shared dummy value: not under test)."""
+    rng = random.Random(seed)
+    async with runtime.session_factory.begin() as session:
+        homes = [(await places.region_for(session, places.county(name))).id for name in HOME_COUNTIES]
+        wanted = {level: [(await places.region_for(session, places.any_level(n))).id for n in names]
+                  for level, names in WANTED.items()}
+    majors = _major_words(rng) + ["电焊和钣金都学过", "火星殖民工程", "其他"]
+    phone_enc, now = runtime.cipher.encrypt("13800000000"), datetime.now(UTC)
+    for start in range(0, count, INSERT_BATCH):
+        batch = []
+        for n in range(start, min(start + INSERT_BATCH, count)):
+            level = rng.choices(["anywhere", "province", "city", "county"], [30, 40, 20, 10])[0]
+            batch.append({
+                "telegram_user_id": 20_000_000 + n, "chat_id": 20_000_000 + n, "name": "测试",
+                "phone_enc": phone_enc, "phone_hash": f"bench{n}", "phone_tail": "0000",
+                "school": "某职业学校", "major": rng.choice(majors)[:40],
+                "education_level": rng.choice(list(EducationLevel)),
+                "graduation_year": rng.choice((2023, 2024, 2025, 2026, 2026, 2027)),
+                "hukou_region_id": rng.choice(homes),
+                "desired_region_id": None if level == "anywhere" else rng.choice(wanted[level]),
+                "status": _weighted(rng, STATUSES), "verified": True, "consent_version": "2026-11",
+                "consent_at": now, "unsubscribed_at": now if rng.random() < 0.02 else None,
+                "created_at": now, "updated_at": now,
+            })
+        async with runtime.session_factory.begin() as session:
+            await session.execute(insert(Graduate), batch)
+
+
+def write_postings(path: Path, count: int, seed: int = 7) -> None:
+    """A posting list as a county would send it, one row per posting."""
+    rng = random.Random(seed)
+    today = NOW.date()
+    majors = major_map()
+    names = majors.names()
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(HEADER)
+        for n in range(count):
+            wanted = "不限" if rng.random() < 0.15 else ";".join(rng.sample(names, rng.randint(1, 3)))
+            low = rng.randrange(2500, 7000, 100)
+            deadline = today + timedelta(days=rng.randint(-20, 90) if rng.random() < 0.1
+                                         else rng.randint(1, 90))
+            writer.writerow([
+                f"B{n:06d}", f"{rng.choice(EMPLOYERS)}{n % 500}号", rng.choice(["民企", "国企", "央企"]),
+                f"岗位{n}", _weighted(rng, KINDS), _weighted(rng, JOB_PLACES), wanted,
+                rng.choice(["不限", "中职及以上", "高职", "技工"]), low, low + rng.randrange(0, 3000, 100),
+                rng.randint(1, 30), deadline.isoformat(), "电话 0755-12345678", "",
+            ])
+
+
+# --- the benchmark ------------------------------------------------------------------------
+
+
+async def _timed(run):
+    _reset_peak_rss()
+    started = time.perf_counter()
+    report = await run()
+    return report, time.perf_counter() - started, _vm_hwm_mb()
+
+
+async def bench_backend(url: str, graduates: int, postings: int, batch: int, folder: Path) -> dict:
+    settings = Settings(database_url=url, secret_key=SECRET,
+                        matching={"weekly_cap": 3, "batch_size": batch})
+    t = get_translator()
+    figures: dict = {}
+    async with open_runtime(settings) as runtime:
+        started = time.perf_counter()
+        await insert_graduates(runtime, graduates)
+        figures["insert_graduates_s"] = time.perf_counter() - started
+        path = folder / "postings.csv"
+        write_postings(path, postings)
+        started = time.perf_counter()
+        imported = await import_postings(runtime.session_factory, path, today=NOW.date())
+        figures["import_postings_s"] = time.perf_counter() - started
+        figures["import"] = (imported.inserted, len(imported.errors), len(imported.warnings))
+        print(f"    data: {graduates} graduates in {figures['insert_graduates_s']:.1f}s; "
+              f"{imported.inserted} postings imported in {figures['import_postings_s']:.1f}s "
+              f"({len(imported.errors)} bad rows)", flush=True)
+
+        def run(dry: bool):
+            return lambda: run_matching(runtime.session_factory, t, settings=settings, dry_run=dry,
+                                        now=NOW, samples=1)
+
+        for phase, dry in (("dry_run", True), ("real_run", False), ("second_run", False)):
+            report, seconds, rss = await _timed(run(dry))
+            figures[phase] = {"seconds": seconds, "peak_rss_mb": rss, "notices": report.notices,
+                              "graduates": report.graduates, "trades_refreshed": report.trades_refreshed}
+            print(f"    {phase:<10} {seconds:7.1f}s  notices {report.notices:>7}  eligible graduates "
+                  f"{report.graduates:>7}  trade codes derived {report.trades_refreshed:>7}  "
+                  f"peak RSS {rss:6.0f} MB", flush=True)
+        async with runtime.session_factory() as session:
+            figures["notice_rows"] = await session.scalar(select(func.count(JobNotice.id)))
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--graduates", type=int, default=100_000)
+    parser.add_argument("--postings", type=int, default=10_000)
+    parser.add_argument("--batch", type=int, default=1000)
+    args = parser.parse_args()
+    backends = ["postgres", "sqlite"] if args.backend == "both" else [args.backend]
+    print(f"matching {args.graduates} graduates × {args.postings} postings, batch {args.batch}")
+    with tempfile.TemporaryDirectory() as folder:
+        for backend in backends:
+            print(f"== {backend}", flush=True)
+            with fresh_database(backend, Path(folder)) as url:
+                figures = asyncio.run(bench_backend(url, args.graduates, args.postings, args.batch,
+                                                    Path(folder)))
+            real = figures["real_run"]
+            print(f"   → {backend}: matching run {real['seconds']:.1f}s for {args.graduates} × "
+                  f"{args.postings} ({real['notices']} notices), peak RSS {real['peak_rss_mb']:.0f} MB; "
+                  f"second run {figures['second_run']['seconds']:.1f}s, "
+                  f"{figures['second_run']['notices']} new", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,159 @@
+"""Outbox sender at Telegram's limits (issue 7): sustained rate and a kill -9 restart.
+
+    python bench/sender_bench.py [--messages 10000] [--rate 25] [--backend sqlite|postgres]
+
+Part 1 runs the real OutboxSender against the sandbox with Telegram's limits switched on
+(30 messages/s per bot, 1/s per chat) and reports the sustained rate as a share of the
+configured one and how many 429s it provoked. Part 2 runs `yulu run` as a process against a
+standalone sandbox, kills it with SIGKILL half-way through a round, starts it again and counts
+missing and duplicated messages. Figures are printed; nothing here is a pass/fail test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT)]
+sys.path.append(str(ROOT / "tests"))  # after the packages: tests/nlu must not shadow nlu
+
+import aiohttp  # noqa: E402
+
+from bot.app import create_bot  # noqa: E402
+from bot.delivery import TelegramTransport  # noqa: E402
+from dbutil import fresh_database  # noqa: E402
+from factories import make_graduates  # noqa: E402
+from sandbox import BotApiSandbox, Limits  # noqa: E402
+from services.outbox import OutboxSender, SenderConfig  # noqa: E402
+from storage import outbox  # noqa: E402
+from yulu.config import Settings  # noqa: E402
+from yulu.context import open_runtime  # noqa: E402
+
+SECRET = "bench-secret-key-0123456789"
+
+
+async def _open_chats(url: str, user_ids: list[int]) -> None:
+    async with aiohttp.ClientSession() as http:
+        for start in range(0, len(user_ids), 200):
+            await asyncio.gather(*(
+                http.post(f"{url}/sandbox/api/users/{u}/messages", json={"text": "hi"})
+                for u in user_ids[start:start + 200]))
+
+
+async def sustained_rate(database_url: str, messages: int, rate: float) -> dict:
+    sandbox = BotApiSandbox(port=0, limits=Limits(enabled=True))
+    await sandbox.start()
+    user_ids = list(range(1_000_000, 1_000_000 + messages))
+    await _open_chats(sandbox.url, user_ids)
+    settings = Settings(database_url=database_url, secret_key=SECRET)
+    async with open_runtime(settings) as runtime:
+        graduate_ids = await make_graduates(runtime, user_ids, cadre_id=None)
+        async with runtime.session_factory.begin() as session:
+            for graduate_id, user_id in zip(graduate_ids, user_ids, strict=True):
+                await outbox.enqueue(session, key=f"bench:{graduate_id}", kind="bench",
+                                     chat_id=user_id, text="通知", graduate_id=graduate_id)
+        bot = create_bot("123456:ABC", sandbox.url)
+        sender = OutboxSender(runtime.session_factory, TelegramTransport(bot),
+                              SenderConfig(rate_per_second=rate, batch_size=50))
+        started = time.monotonic()
+        while await sender.run_once():
+            pass
+        elapsed = time.monotonic() - started
+        await bot.session.close()
+    async with aiohttp.ClientSession() as http:
+        async with http.get(f"{sandbox.url}/sandbox/api/stats") as response:
+            stats = await response.json()
+    await sandbox.stop()
+    sent = sorted(s["mono"] for s in stats["sent"] if s.get("text") == "通知")
+    span = sent[-1] - sent[0]
+    return {"messages": len(sent), "seconds": round(elapsed, 1),
+            "sustained_rate": round((len(sent) - 1) / span, 2),
+            "share_of_configured": round((len(sent) - 1) / span / rate, 3),
+            "429s": stats.get("limited", 0) + stats["errors_by_status"].get("429", 0)}
+
+
+def _http(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def kill_and_restart(database_url: str, messages: int, rate: float) -> dict:
+    """`yulu run` killed with SIGKILL half-way through a round, then started again."""
+    folder = Path(tempfile.mkdtemp())
+    port = 18_000 + os.getpid() % 1000
+    api = f"http://127.0.0.1:{port}"
+    sandbox = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(3)
+    user_ids = list(range(2_000_000, 2_000_000 + messages))
+    asyncio.run(_open_chats(api, user_ids))
+
+    async def seed() -> None:
+        async with open_runtime(Settings(database_url=database_url, secret_key=SECRET)) as rt:
+            await make_graduates(rt, user_ids, cadre_id=None)
+
+    asyncio.run(seed())
+    env = {**os.environ, "YULU_DATABASE_URL": database_url, "YULU_SECRET_KEY": SECRET,
+           "YULU_TELEGRAM_TOKEN": "123456:ABC", "YULU_TELEGRAM_API_BASE": api,
+           "YULU_OUTBOX_RATE_PER_SECOND": str(rate), "YULU_OUTBOX_LEASE_SECONDS": "5",
+           "YULU_OUTBOX_QUIET_START": "00:00", "YULU_OUTBOX_QUIET_END": "00:00",
+           "YULU_SCHEDULER_ENABLED": "false", "YULU_NLU_MODEL_DIR": str(folder / "model")}
+
+    def start() -> subprocess.Popen:
+        log = (folder / "yulu-run.log").open("ab")
+        return subprocess.Popen([sys.executable, "-m", "yulu", "run"], env=env, cwd=folder,
+                                stdout=log, stderr=subprocess.STDOUT)
+
+    def delivered() -> Counter:
+        stats = _http(f"{api}/sandbox/api/stats")
+        return Counter(s["chat_id"] for s in stats["sent"] if "调查" in (s.get("text") or ""))
+
+    process = start()
+    subprocess.run([sys.executable, "-m", "yulu", "checkin", "run", "--period", "2026-07"],
+                   env=env, cwd=folder, capture_output=True, check=True)
+    while sum(delivered().values()) < messages // 2:
+        time.sleep(0.2)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    at_kill = sum(delivered().values())
+    process = start()
+    deadline = time.monotonic() + messages / rate * 2 + 60
+    while len(delivered()) < messages and time.monotonic() < deadline:
+        time.sleep(1)
+    counts = delivered()
+    process.send_signal(signal.SIGINT)
+    process.wait(30)
+    sandbox.terminate()
+    return {"log": str(folder / "yulu-run.log"), "messages": messages, "sent_before_kill": at_kill,
+            "missing": messages - len(counts),
+            "duplicated": sum(1 for n in counts.values() if n > 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=10_000)
+    parser.add_argument("--rate", type=float, default=25.0)
+    parser.add_argument("--restart-messages", type=int, default=1_000)
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    args = parser.parse_args()
+    if args.backend == "postgres":
+        os.environ.setdefault("YULU_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    with tempfile.TemporaryDirectory() as folder, fresh_database(args.backend, Path(folder)) as url:
+        print("sustained:", json.dumps(asyncio.run(sustained_rate(url, args.messages, args.rate))))
+    with tempfile.TemporaryDirectory() as folder, fresh_database(args.backend, Path(folder)) as url:
+        print("kill -9 restart:", json.dumps(kill_and_restart(url, args.restart_messages, args.rate)))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""Seasonal campaigns (入学季/毕业季): who a campaign reaches, and the answers it collects.
+
+An audience is a filtered view over graduates or over roster rows (学籍/帮扶名单). A roster row
+can only be messaged through the graduate who signed up and was matched to it; the audience
+query brings that graduate along (or nothing), so the service can tell who is reachable in
+Telegram and who is left for the cadre to contact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Row,
+    Select,
+    String,
+    UniqueConstraint,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, aliased, mapped_column
+
+from storage.models import (
+    Base,
+    Cadre,
+    Graduate,
+    OutboxMessage,
+    OutboxStatus,
+    Region,
+    RosterEntry,
+    utcnow,
+)
+from storage.queries import insert_for
+
+
+class CampaignAnswer(Base):
+    """A graduate's tap on a campaign's button: the latest answer per campaign and year."""
+
+    __tablename__ = "campaign_answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign: Mapped[str] = mapped_column(String(40))
+    edition: Mapped[int]  # the year the campaign ran for
+    graduate_id: Mapped[int] = mapped_column(ForeignKey("graduate.id", ondelete="CASCADE"))
+    roster_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("roster_entry.id", ondelete="SET NULL"))
+    value: Mapped[str] = mapped_column(String(40))
+    via: Mapped[str] = mapped_column(String(10))  # button
+    answered_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("campaign", "edition", "graduate_id"),)
+
+
+# A roster-sourced audience looks up the graduate matched to each roster row.
+Index("ix_graduate_roster_entry_id", Graduate.roster_entry_id)
+
+
+@dataclass(frozen=True)
+class AudienceFilter:
+    """Filters over graduate and roster fields; an empty tuple or None filters nothing."""
+
+    source: str = "graduates"  # or "roster"
+    years: tuple[int, ...] = ()
+    statuses: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    household_types: tuple[str, ...] = ()
+    education_levels: tuple[str, ...] = ()
+    relocated: bool | None = None
+    key_county: bool | None = None
+    verified: bool | None = None
+
+
+def audience_query(audience: AudienceFilter) -> Select:
+    """One row per audience member, ordered by `cursor`: the graduate (if any) and the county.
+
+    Columns: cursor, graduate_id, chat_id, name, unsubscribed_at, unreachable_at, county,
+    phone_enc, school, graduation_year, cadre.
+    """
+    if audience.source == "roster":
+        return _roster_audience(audience)
+    return _graduate_audience(audience)
+
+
+def _graduate_audience(audience: AudienceFilter) -> Select:
+    query = (
+        select(Graduate.id.label("cursor"), Graduate.id.label("graduate_id"), Graduate.chat_id,
+               Graduate.name, Graduate.unsubscribed_at, Graduate.unreachable_at,
+               Region.full_name.label("county"), Graduate.phone_enc, Graduate.school,
+               Graduate.graduation_year, Cadre.name.label("cadre"))
+        .join(Region, Region.id == Graduate.hukou_region_id)
+        .outerjoin(Cadre, Cadre.id == Graduate.cadre_id)
+    )
+    if audience.household_types or audience.relocated is not None:
+        query = query.outerjoin(RosterEntry, RosterEntry.id == Graduate.roster_entry_id)
+    if audience.verified is not None:
+        query = query.where(Graduate.verified.is_(audience.verified))
+    query = _person_filters(query, audience, Graduate)
+    return _common_filters(query, audience, status_of=Graduate).order_by(Graduate.id)
+
+
+def _roster_audience(audience: AudienceFilter) -> Select:
+    linked = aliased(Graduate)
+    first_match = (select(func.min(Graduate.id))
+                   .where(Graduate.roster_entry_id == RosterEntry.id)
+                   .correlate(RosterEntry).scalar_subquery())
+    query = (
+        select(RosterEntry.id.label("cursor"), linked.id.label("graduate_id"), linked.chat_id,
+               func.coalesce(linked.name, RosterEntry.name).label("name"),
+               linked.unsubscribed_at, linked.unreachable_at, Region.full_name.label("county"),
+               func.coalesce(linked.phone_enc, RosterEntry.phone_enc).label("phone_enc"),
+               RosterEntry.school, RosterEntry.graduation_year, Cadre.name.label("cadre"))
+        .join(Region, Region.id == RosterEntry.hukou_region_id)
+        .outerjoin(linked, linked.id == first_match)
+        .outerjoin(Cadre, Cadre.id == RosterEntry.cadre_id)
+    )
+    if audience.verified is not None:
+        query = query.where(linked.id.is_not(None) if audience.verified else linked.id.is_(None))
+    query = _person_filters(query, audience, RosterEntry)
+    return _common_filters(query, audience, status_of=linked).order_by(RosterEntry.id)
+
+
+def _person_filters(query: Select, audience: AudienceFilter, person: type) -> Select:
+    """Filters on the row the audience is drawn from (graduate or roster row)."""
+    if audience.years:
+        query = query.where(person.graduation_year.in_(audience.years))
+    if audience.education_levels:
+        query = query.where(person.education_level.in_(audience.education_levels))
+    return query
+
+
+def _common_filters(query: Select, audience: AudienceFilter, *, status_of: type) -> Select:
+    if audience.statuses:
+        query = query.where(status_of.status.in_(audience.statuses))
+    if audience.regions:
+        query = query.where(or_(*(Region.full_name.contains(name, autoescape=True)
+                                  for name in audience.regions)))
+    if audience.key_county is not None:
+        query = query.where(Region.key_county.is_(audience.key_county))
+    if audience.household_types:
+        query = query.where(RosterEntry.household_type.in_(audience.household_types))
+    if audience.relocated is not None:
+        query = query.where(RosterEntry.relocated.is_(audience.relocated))
+    return query
+
+
+async def audience_batch(session: AsyncSession, audience: AudienceFilter, *, after: int,
+                         limit: int) -> Sequence[Row]:
+    """The next `limit` audience rows after cursor `after`."""
+    query = audience_query(audience)
+    cursor = query.selected_columns.cursor
+    return (await session.execute(query.where(cursor > after).limit(limit))).all()
+
+
+async def audience_size(session: AsyncSession, audience: AudienceFilter) -> int:
+    """How many rows the audience has (for a progress bar)."""
+    return await session.scalar(select(func.count()).select_from(audience_query(audience)
+                                                                 .order_by(None).subquery()))
+
+
+async def save_answer(session: AsyncSession, values: dict) -> None:
+    """Insert an answer, or replace the graduate's earlier answer to the same campaign and year."""
+    statement = insert_for(session, CampaignAnswer).values(**values)
+    await session.execute(statement.on_conflict_do_update(
+        index_elements=["campaign", "edition", "graduate_id"],
+        set_={k: values[k] for k in ("value", "via", "answered_at", "roster_entry_id")}))
+
+
+async def answer_counts(session: AsyncSession, *, campaign: str, edition: int) -> dict[str, int]:
+    """value → how many graduates answered it."""
+    rows = await session.execute(
+        select(CampaignAnswer.value, func.count(CampaignAnswer.id))
+        .where(CampaignAnswer.campaign == campaign, CampaignAnswer.edition == edition)
+        .group_by(CampaignAnswer.value))
+    return dict(rows.all())
+
+
+def answers_query(*, campaign: str, edition: int) -> Select:
+    """Each answer with its graduate's ledger fields, in answer order."""
+    return (
+        select(CampaignAnswer.graduate_id, CampaignAnswer.value, CampaignAnswer.answered_at,
+               Graduate.name, Graduate.phone_enc, Graduate.school, Graduate.graduation_year,
+               Region.full_name.label("county"), Cadre.name.label("cadre"),
+               RosterEntry.household_type)
+        .join(Graduate, Graduate.id == CampaignAnswer.graduate_id)
+        .join(Region, Region.id == Graduate.hukou_region_id)
+        .outerjoin(Cadre, Cadre.id == Graduate.cadre_id)
+        .outerjoin(RosterEntry, RosterEntry.id == Graduate.roster_entry_id)
+        .where(CampaignAnswer.campaign == campaign, CampaignAnswer.edition == edition)
+        .order_by(CampaignAnswer.id)
+    )
+
+
+def _keyed(prefix: str) -> Select:
+    return select(OutboxMessage).where(
+        OutboxMessage.idempotency_key.startswith(prefix, autoescape=True))
+
+
+async def delivery_counts(session: AsyncSession, *, key_prefix: str) -> dict[str, int]:
+    """Outbox status → count for one campaign year's messages."""
+    keyed = _keyed(key_prefix).subquery()
+    rows = await session.execute(select(keyed.c.status, func.count()).group_by(keyed.c.status))
+    return {str(status): count for status, count in rows}
+
+
+async def failure_reasons(session: AsyncSession, *, key_prefix: str) -> list[tuple[str, int]]:
+    """Why messages failed for good, most frequent first."""
+    keyed = _keyed(key_prefix).where(OutboxMessage.status == OutboxStatus.FAILED).subquery()
+    reason = func.coalesce(keyed.c.last_error, "")
+    rows = await session.execute(select(reason, func.count()).group_by(reason)
+                                 .order_by(func.count().desc()))
+    return [(text, count) for text, count in rows]
