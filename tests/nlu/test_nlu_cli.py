@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 import typer
@@ -15,7 +14,7 @@ from typer.testing import CliRunner
 
 from nlu.intents import INTENTS
 from yulu.commands import nlu as nlu_commands
-from yulu.config import NluSettings
+from yulu.config import NluSettings, Settings
 
 RANKING_KEYS = {"name", "confidence"}
 
@@ -26,7 +25,7 @@ def _root(model_dir: Path) -> typer.Typer:
 
     @root.callback()
     def main(ctx: typer.Context) -> None:
-        ctx.obj = SimpleNamespace(nlu=NluSettings(model_dir=model_dir))
+        ctx.obj = Settings(nlu=NluSettings(model_dir=model_dir))
 
     root.add_typer(nlu_commands.app, name="nlu")
     return root

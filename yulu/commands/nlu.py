@@ -15,7 +15,8 @@ from rich.table import Table
 from nlu import EmbeddedInterpreter, NluService, build_nlu
 from nlu.intents import INTENTS
 from nlu.training_data import DATA_DIR
-from yulu.config import NluSettings, load_settings
+from yulu.commands.common import ConfigOption, settings_for
+from yulu.config import NluSettings
 
 app = typer.Typer(
     help="Chinese understanding: train the intent model, parse messages, evaluate accuracy.",
@@ -31,10 +32,9 @@ DataDirOption = Annotated[
 ]
 
 
-def _settings(ctx: typer.Context) -> NluSettings:
-    """The nlu settings the root command loaded (or the defaults and environment)."""
-    settings = ctx.obj if ctx.obj is not None else load_settings()
-    return settings.nlu
+def _settings(ctx: typer.Context, config: Path | None) -> NluSettings:
+    """The nlu settings from --config here, or those the root command loaded."""
+    return settings_for(ctx, config).nlu
 
 
 @app.command()
@@ -44,9 +44,10 @@ def train(
     force: Annotated[
         bool, typer.Option(help="Retrain even if the cached model is current.")
     ] = False,
+    config: ConfigOption = None,
 ) -> None:
     """Train the embedded model from the training files and cache it in nlu.model_dir."""
-    model_dir = Path(_settings(ctx).model_dir)
+    model_dir = Path(_settings(ctx, config).model_dir)
     if force:
         interpreter = EmbeddedInterpreter.train(model_dir, data_dir)
     else:
@@ -59,13 +60,13 @@ def train(
 
 
 @app.command()
-def parse(ctx: typer.Context) -> None:
+def parse(ctx: typer.Context, config: ConfigOption = None) -> None:
     """Read one message per line on stdin; write one Rasa /model/parse JSON object per line.
 
     Blank lines are skipped. Uses the configured backend (embedded, or a Rasa server with the
     embedded model as fallback).
     """
-    service = build_nlu(_settings(ctx))
+    service = build_nlu(_settings(ctx, config))
     asyncio.run(_parse_lines(service, sys.stdin, sys.stdout))
 
 
@@ -97,6 +98,7 @@ def evaluate(
         ),
     ] = None,
     data_dir: DataDirOption = DATA_DIR,
+    config: ConfigOption = None,
 ) -> None:
     """Per-intent precision, recall, F1 and a confusion table, like `rasa test nlu`."""
     from nlu.evaluation import build_report, cross_validate, fit_predict, make_featurizer
@@ -113,7 +115,7 @@ def evaluate(
         title = f"trained on {data_dir}, tested on {data}"
     labels = [*INTENTS, *sorted(set(predictions.gold) - set(INTENTS))]
     result = build_report(predictions, labels)
-    target = report or Path(_settings(ctx).model_dir) / "report.json"
+    target = report or Path(_settings(ctx, config).model_dir) / "report.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     _print_report(result, labels, title)
