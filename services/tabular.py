@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -16,10 +17,11 @@ CSV_ENCODINGS = ("utf-8-sig", "gb18030")  # Excel in China saves CSV as GBK more
 
 
 def _csv_encoding(path: Path) -> str:
-    raw = path.read_bytes()[:65536]
+    with path.open("rb") as handle:
+        raw = handle.read(65536)
     for encoding in CSV_ENCODINGS:
-        try:
-            raw.decode(encoding)
+        try:  # incremental: a character cut in two at the sample's end is not an error
+            codecs.getincrementaldecoder(encoding)().decode(raw, final=False)
         except UnicodeDecodeError:
             continue
         return encoding

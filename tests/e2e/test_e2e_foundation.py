@@ -89,6 +89,10 @@ def _browser_start(url: str, tmp_path: Path) -> None:
         driver.quit()
 
 
+TRANSPORT_ONLY = pytest.mark.parametrize("backend", ["sqlite"])  # the store plays no part here
+
+
+@TRANSPORT_ONLY
 def test_real_token_polls_any_compatible_server(
     start_bot: Callable[..., BotProcess], standalone_sandbox: str
 ) -> None:
@@ -111,6 +115,7 @@ def test_conversation_survives_kill_and_restart(start_bot: Callable[..., BotProc
     assert "身份证号" in reply
 
 
+@TRANSPORT_ONLY
 def test_webhook_mode_checks_the_secret(
     start_bot: Callable[..., BotProcess], standalone_sandbox: str
 ) -> None:

@@ -85,3 +85,14 @@ async def test_gbk_csv_from_excel_is_read(runtime: Runtime, tmp_path: Path) -> N
     path.write_bytes("\r\n".join(lines).encode("gb18030"))
     report = await roster.import_roster(runtime.session_factory, runtime.cipher, path)
     assert report.inserted == 1 and not report.errors
+
+
+async def test_csv_longer_than_the_encoding_sample_is_read(runtime: Runtime, tmp_path: Path) -> None:
+    """A UTF-8 character cut at the 64 KiB sniffing boundary must not make the file unreadable."""
+    for pad in range(3):  # shift the boundary across each byte of a 3-byte character
+        rows = [good_row(i, cadre_phone="") for i in range(1, 700)]
+        rows[0][3] += "x" * pad
+        path = write_csv(tmp_path / f"big{pad}.csv", rows)
+        assert path.stat().st_size > 65536
+        report = await roster.import_roster(runtime.session_factory, runtime.cipher, path)
+        assert not report.errors, report.errors[:3]
