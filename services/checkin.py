@@ -28,7 +28,7 @@ from storage.cases import (
     unanswered_due_reminder,
 )
 from storage.models import CaseReason, CheckIn, EmploymentStatus, Graduate, OutboxMessage
-from storage.outbox import enqueue
+from storage.outbox import enqueue, enqueue_many
 from yulu.i18n import Translator
 
 BATCH = 1000
@@ -103,14 +103,13 @@ async def run_round(
 async def _enqueue_batch(session: AsyncSession, t: Translator, period: str, batch: list,
                          markup: dict) -> int:
     await add_check_ins(session, [{"graduate_id": r.id, "period": period} for r in batch])
-    added = 0
-    for row in batch:
-        added += await enqueue(
-            session, key=f"checkin:{period}:{row.id}", kind="checkin", chat_id=row.chat_id,
-            text=t("checkin-ask", name=row.name, month=int(period[5:])), reply_markup=markup,
-            graduate_id=row.id,
-        )
-    return added
+    month = int(period[5:])
+    return await enqueue_many(session, [
+        {"key": f"checkin:{period}:{row.id}", "kind": "checkin", "chat_id": row.chat_id,
+         "text": t("checkin-ask", name=row.name, month=month), "reply_markup": markup,
+         "graduate_id": row.id}
+        for row in batch
+    ])
 
 
 async def send_reminders(

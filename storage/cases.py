@@ -42,10 +42,10 @@ def active_graduates(period: str) -> Select:
 
 async def add_check_ins(session: AsyncSession, rows: list[dict]) -> None:
     """Insert check-in rows, leaving existing (graduate, period) rows untouched."""
-    if rows:
-        statement = insert_for(session, CheckIn).values(rows)
-        await session.execute(statement.on_conflict_do_nothing(
-            index_elements=["graduate_id", "period"]))
+    if rows:  # executemany: compiled once, sent in batches (a VALUES list recompiles each time)
+        statement = insert_for(session, CheckIn).on_conflict_do_nothing(
+            index_elements=["graduate_id", "period"])
+        await session.execute(statement, [{"asked_at": utcnow(), **row} for row in rows])
 
 
 async def check_in_for(session: AsyncSession, graduate_id: int, period: str) -> CheckIn | None:

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, OutboxStatus
-from storage.queries import insert_ignore
+from storage.models import OutboxMessage, OutboxStatus, utcnow
+from storage.queries import insert_for, insert_ignore
 
 
 async def enqueue(
@@ -31,6 +31,23 @@ async def enqueue(
     if not_before is not None:
         values["not_before"] = not_before
     return await insert_ignore(session, OutboxMessage, values)
+
+
+async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
+    """Add many messages in one statement, skipping keys that exist; returns how many were added.
+
+    Each row has the keyword arguments of `enqueue` (key, kind, chat_id, text, reply_markup,
+    graduate_id); a round writes a thousand rows per statement instead of a thousand statements.
+    """
+    if not rows:
+        return 0
+    values = [{"idempotency_key": r["key"], "kind": r["kind"], "chat_id": r["chat_id"],
+               "text": r["text"], "reply_markup": r.get("reply_markup"),
+               "graduate_id": r.get("graduate_id"), "status": OutboxStatus.PENDING.value,
+               "not_before": r.get("not_before") or utcnow()} for r in rows]
+    statement = (insert_for(session, OutboxMessage).on_conflict_do_nothing(
+        index_elements=["idempotency_key"]).returning(OutboxMessage.id))
+    return len((await session.execute(statement, values)).all())
 
 
 async def claim(
