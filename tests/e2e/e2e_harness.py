@@ -57,6 +57,12 @@ class BotProcess:
         return self.workdir / f"bot-{self.port}.log"
 
     def start(self) -> BotProcess:
+        self.launch()
+        self.wait_ready()
+        return self
+
+    def launch(self) -> None:
+        """Start the process without waiting for it."""
         inherited = {k: v for k, v in os.environ.items() if not k.startswith("YULU_TELEGRAM")}
         env = {**inherited, **self.env, "YULU_SANDBOX_PORT": str(self.port)}
         log = self.log_path.open("ab")
@@ -64,8 +70,21 @@ class BotProcess:
             [sys.executable, "-m", "yulu", "run", *self.args], cwd=self.workdir, env=env,
             stdout=log, stderr=subprocess.STDOUT,
         )
-        self.wait_ready()
-        return self
+
+    def wait_page(self) -> None:
+        """Wait until the sandbox serves its chat page."""
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            if self.process.poll() is not None:
+                raise RuntimeError(f"yulu run exited {self.process.returncode}:\n{self.log()}")
+            time.sleep(0.1)
+        raise RuntimeError(f"chat page not served after {STARTUP_TIMEOUT}s:\n{self.log()}")
 
     def wait_ready(self) -> None:
         deadline = time.monotonic() + STARTUP_TIMEOUT
