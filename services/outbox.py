@@ -160,7 +160,7 @@ class OutboxSender:
                 continue
             try:
                 delivered = await self.run_once()
-            except Exception:  # noqa: BLE001 - a bad round must not stop all future sending
+            except Exception:
                 log.exception("outbox round failed; retrying")
                 delivered = 0
             if delivered == 0:

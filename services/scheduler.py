@@ -102,7 +102,7 @@ class Calendar:
         fired = fired or datetime.now(UTC)
         try:
             await job.run(fired)
-        except Exception:  # noqa: BLE001 - one failing job must not stop the calendar
+        except Exception:
             log.exception("scheduled job %s failed", job.name)
             return
         async with AsyncSession(self._engine) as session, session.begin():

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services import audit, places, validation
+from services.errors import InvalidInput
 from services.privacy import FieldCipher, mask_id_number, mask_phone
 from storage.models import Cadre, EducationLevel, EmploymentStatus, Graduate, RosterEntry
-from services.errors import InvalidInput
 from storage.people import (
     graduate_by_id_hash,
     graduate_by_user,

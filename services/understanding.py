@@ -26,7 +26,7 @@ class Understanding:
     async def _load(self) -> None:
         try:
             self._service = await asyncio.to_thread(build_nlu, self._settings)
-        except Exception:  # noqa: BLE001 - without NLU the bot still serves buttons and commands
+        except Exception:
             log.exception("NLU could not be loaded; free text gets the menu")
             return
         log.info("NLU ready (%s backend)", self._settings.backend)

@@ -365,7 +365,6 @@ __all__ = [
     "CaseReason",
     "CaseStatus",
     "CheckIn",
-    "SchedulerRun",
     "ConversationState",
     "EducationLevel",
     "EmploymentStatus",
@@ -375,7 +374,8 @@ __all__ = [
     "ProcessedUpdate",
     "Region",
     "RosterEntry",
+    "SchedulerRun",
     "utcnow",
 ]
-import storage.jobs  # noqa: E402, F401  (registers the job tables on Base.metadata)
-import storage.campaigns  # noqa: E402, F401  (registers the campaign tables on Base.metadata)
+import storage.campaigns
+import storage.jobs  # noqa: F401  (registers the job tables on Base.metadata)

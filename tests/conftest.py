@@ -6,8 +6,8 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-
 from dbutil import BACKENDS, fresh_database
+
 from sandbox import BotApiSandbox
 from yulu.config import Settings
 from yulu.context import Runtime, open_runtime

@@ -90,7 +90,7 @@ class CaseSettings(BaseModel):
 class MatchingSettings(BaseModel):
     weekly_cap: int = Field(default=3, ge=0)
     schedule: str = "0 9 * * 1"
-    batch_size: int = Field(default=1000, ge=1, le=5000)
+    batch_size: int = Field(default=5000, ge=1, le=20000)
 
 
 RelativeYear = Literal["last_year", "this_year", "next_year"]

@@ -40,6 +40,6 @@ async def on_error(event: ErrorEvent, t: Translator) -> bool:
     try:
         if isinstance(target, Message):
             await target.answer(t(key))
-    except Exception:  # noqa: BLE001 - the apology itself failed; the log above has the cause
+    except Exception:
         log.exception("could not send the apology for update %s", event.update.update_id)
     return True

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from dbutil import BACKENDS, fresh_database
 from e2e_harness import BotProcess, Chat
 

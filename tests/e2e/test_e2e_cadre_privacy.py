@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from e2e_harness import BotProcess, Chat, texts
 from test_e2e_signup import sign_up
 

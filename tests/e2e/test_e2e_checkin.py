@@ -6,7 +6,6 @@ import time
 from collections.abc import Callable
 
 import pytest
-
 from e2e_harness import BotProcess, Chat, texts
 from test_e2e_cadre_privacy import invite_code, yulu
 

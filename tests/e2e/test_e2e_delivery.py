@@ -12,10 +12,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from e2e_harness import BotProcess, free_port, http_json
 from factories import make_cadre, make_graduates
 from test_e2e_cadre_privacy import yulu
+
 from yulu.config import Settings
 from yulu.context import open_runtime
 

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
 from e2e_harness import BotProcess, Chat, free_port, http_json, texts
 
 pytestmark = pytest.mark.e2e

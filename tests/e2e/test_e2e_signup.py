@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-
 from e2e_harness import Chat, texts
 
 pytestmark = pytest.mark.e2e

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
+from factories import make_cadre, make_graduates
 from sqlalchemy import func, select
 
 from bot.app import create_bot
 from bot.delivery import TelegramTransport
-from factories import make_cadre, make_graduates
 from sandbox import BotApiSandbox
 from services.checkin import blocked_hook
 from services.outbox import OutboxSender, SenderConfig

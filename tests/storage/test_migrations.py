@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-
 from dbutil import fresh_database
+
 from storage.engine import create_engine
 from storage.migrate import head_revision
 from storage.models import Base

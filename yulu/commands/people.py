@@ -21,8 +21,8 @@ from yulu.commands.common import (
     run_with_runtime,
     settings_for,
 )
-from yulu.i18n import get_translator
 from yulu.context import Runtime
+from yulu.i18n import get_translator
 
 import_app = typer.Typer(help="Import rosters (学籍/帮扶名单) from CSV or Excel.", no_args_is_help=True)
 export_app = typer.Typer(help="Export the ledger (台账) to CSV or Excel.", no_args_is_help=True)
@@ -192,7 +192,7 @@ def graduates_show(
         out.print(f"{t(f'column-{key}')}: {value}")
 
 
-def _tz(name: str):  # noqa: ANN202 - zoneinfo object
+def _tz(name: str):
     from zoneinfo import ZoneInfo
 
     return ZoneInfo(name)
