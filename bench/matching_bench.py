@@ -30,24 +30,23 @@ import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import func, insert, select  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import make_url
 
-from services import places  # noqa: E402
-from services.majors import major_map  # noqa: E402
-from services.matching import run_matching  # noqa: E402
-from services.postings import HEADER, import_postings  # noqa: E402
-from storage import migrate  # noqa: E402
-from storage.jobs import JobNotice  # noqa: E402
-from storage.models import EducationLevel, EmploymentStatus, Graduate  # noqa: E402
-from yulu.config import Settings  # noqa: E402
-from yulu.context import open_runtime  # noqa: E402
-from yulu.i18n import get_translator  # noqa: E402
+from services import places
+from services.majors import major_map
+from services.matching import run_matching
+from services.postings import HEADER, import_postings
+from storage import migrate
+from storage.jobs import JobNotice
+from storage.models import EducationLevel, EmploymentStatus, Graduate
+from yulu.config import Settings
+from yulu.context import open_runtime
+from yulu.i18n import get_translator
 
 PG_URL = os.environ.get("YULU_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SECRET = "bench-secret-key-0123456789"

@@ -299,11 +299,11 @@ async def refresh_posting_trades(
             stale = await stale_postings(session, version=majors.version, after_id=after, limit=batch)
             if not stale:
                 return count
-            found = {pid: majors.requirement_codes(text)[0] or {} for pid, text in stale}
-            await replace_posting_trades(session, found)
+            found = {pid: majors.requirement_codes(text)[0] for pid, text in stale}
             for pid, codes in found.items():
                 await set_posting_trades(session, posting_id=pid, trade_key=trade_key(codes),
                                          version=majors.version)
+            await replace_posting_trades(session, found)
         after, count = stale[-1][0], count + len(stale)
 
 

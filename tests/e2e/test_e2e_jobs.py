@@ -11,9 +11,9 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
+from e2e_harness import BotProcess, Chat, texts
 from sqlalchemy import select
 
-from e2e_harness import BotProcess, Chat, texts
 from storage.engine import create_engine, create_session_factory
 from storage.models import OutboxMessage
 
@@ -28,7 +28,7 @@ ENV = {"YULU_OUTBOX_QUIET_START": "00:00", "YULU_OUTBOX_QUIET_END": "00:00",
 def yulu(bot: BotProcess, *args: str, cap: int) -> str:
     env = {**os.environ, **bot.env, "YULU_MATCHING_WEEKLY_CAP": str(cap)}
     result = subprocess.run([sys.executable, "-m", "yulu", *args], env=env, cwd=bot.workdir,
-                            capture_output=True, text=True, timeout=180)
+                            capture_output=True, text=True, timeout=180, check=False)
     assert result.returncode == 0, result.stderr
     return result.stdout
 

@@ -7,17 +7,29 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from jobs_helpers import (
+    GONE,
+    NOW,
+    YEAR,
+    cadre_with_chat,
+    import_rows,
+    make_graduate,
+    posting_ids,
+    posting_row,
+)
 from sqlalchemy import select
 
 from bot.callbacks import JobAction
-from jobs_helpers import (
-    GONE, NOW, YEAR, cadre_with_chat, import_rows, make_graduate, posting_ids, posting_row,
-)
 from services import matching
 from services.errors import InvalidInput
 from storage.jobs import JobInterest, JobNotice, RejectionReason
 from storage.models import (
-    CheckIn, EducationLevel, EmploymentStatus, Graduate, OutboxMessage, OutboxStatus,
+    CheckIn,
+    EducationLevel,
+    EmploymentStatus,
+    Graduate,
+    OutboxMessage,
+    OutboxStatus,
 )
 from yulu.context import Runtime
 from yulu.i18n import get_translator

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from jobs_helpers import GONE, TODAY, import_rows, posting_ids, posting_row
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from jobs_helpers import GONE, TODAY, import_rows, posting_ids, posting_row
 from services.postings import import_postings
 from storage.jobs import Posting, PostingKind, PostingTrade
 from yulu.context import Runtime

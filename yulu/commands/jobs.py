@@ -13,7 +13,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from services import matching, postings
 from services.errors import InvalidInput
 from services.tabular import count_data_rows
-from yulu.commands.common import ConfigOption, console, emit_table, out, run_with_runtime, settings_for
+from yulu.commands.common import (
+    ConfigOption,
+    console,
+    emit_table,
+    out,
+    run_with_runtime,
+    settings_for,
+)
 from yulu.commands.people import FileArg, _reason, export_app, import_app
 from yulu.context import Runtime
 from yulu.i18n import get_translator
