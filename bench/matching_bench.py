@@ -1,7 +1,7 @@
 """Matching benchmark (issue 6): N graduates against M postings, streamed in batches.
 
 Usage: python bench/matching_bench.py [--backend sqlite|postgres|both] [--graduates 100000]
-                                      [--postings 10000] [--batch 1000]
+                                      [--postings 10000] [--batch 5000]
 
 Per backend, on a fresh migrated database: bulk-insert N graduates (30 home counties in six
 provinces; wanted places anywhere / a province / a city / a county; majors in everyday words,
@@ -235,7 +235,7 @@ def main() -> None:
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--graduates", type=int, default=100_000)
     parser.add_argument("--postings", type=int, default=10_000)
-    parser.add_argument("--batch", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=5000)
     args = parser.parse_args()
     backends = ["postgres", "sqlite"] if args.backend == "both" else [args.backend]
     print(f"matching {args.graduates} graduates × {args.postings} postings, batch {args.batch}")

@@ -20,7 +20,8 @@ from storage.jobs import ANY_CODE as ANY
 
 DATA_FILE = Path(__file__).parent / "data" / "majors.yml"
 WEIGHT = {"major": 3, "class": 2, "group": 1, "any": 0}
-NO_REQUIREMENT_WORDS = frozenset({"不限", "专业不限", "不限专业", "无", "无要求", "均可", "任意", "any"})
+NO_REQUIREMENT_WORDS = frozenset({"不限", "专业不限", "不限专业", "无", "无要求", "均可", "任意",
+                                  "any"})
 _PARENTHESES = re.compile(r"[（(][^）)]*[）)]")
 _NOISE = re.compile(r"[\s·•,，。.、/\\\-—_:：;；'\"“”]+")
 _SUFFIXES = ("专业", "方向")
@@ -28,7 +29,7 @@ _SUFFIXES = ("专业", "方向")
 
 @dataclass(frozen=True)
 class Trade:
-    """Where a text sits in the catalogue: a major (with its class and group), or only a class/group."""
+    """Where a text sits in the catalogue: a major (with its class and group), or a class/group."""
 
     group: str
     klass: str | None = None

@@ -1,13 +1,26 @@
 """Matching (供需匹配) and job notices (岗位推送): which posting goes to whom, why, and when.
 
-A run only decides and enqueues. Graduates are taken in batches by id; for each batch one SQL
-query (storage.jobs.notice_picks_query) returns the best postings within the weekly cap, and
-the notice rows and their outbox rows are written in the same transaction, both keyed by
-(posting, graduate): a second run, or a restart half-way, sends nothing twice.
+A run only decides and enqueues. Graduates are taken in batches by id; for each batch the
+database picks the best open postings within the weekly cap (storage.matching, tier by tier:
+the kind that suits the graduate first, then the closest trade, place and newest posting), and
+the notice rows and their outbox rows are written in one transaction, both keyed by (posting,
+graduate): a second run, or a restart half-way, sends nothing twice. Each notice says why
+(推荐理由), from the same score the database ranked by.
+
+```mermaid
+flowchart LR
+    import[yulu import postings] --> codes[trade codes per posting]
+    signup[sign-up major] --> gcodes[trade codes per graduate]
+    codes & gcodes --> tiers[SQL: tiers per batch] --> notice[job_notice + outbox_message]
+    notice --> sender[outbox sender] --> tap{感兴趣/报名 · 不合适}
+    tap --> interest[job_interest + cadre alert]
+    tap --> rejection[job_rejection → excluded next time]
+```
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -31,38 +44,42 @@ from storage.jobs import (
     STUDENT_KINDS,
     WORKING,
     JobInterest,
-    MatchWindow,
-    Pick,
     Posting,
     PostingKind,
-    Recipient,
     RejectionReason,
     add_interest,
-    batch_settings,
-    cancel_expired_notices,
-    current_matches,
-    eligible_graduates,
-    enqueue_many,
     graduate_trades_current,
-    insert_notices,
-    next_batch,
-    notice_picks,
     notices_while_employed,
     postings_by_ids,
-    recipients,
-    refresh_statistics,
-    region_label,
     replace_graduate_trades,
     set_notices_while_employed,
     stale_graduate_majors,
     stream_interest,
     upsert_rejection,
 )
+from storage.matching import (
+    MatchWindow,
+    Pick,
+    Recipient,
+    batch_settings,
+    cancel_expired_notices,
+    current_matches,
+    eligible_graduates,
+    enqueue_many,
+    insert_notices,
+    next_batch,
+    notice_picks,
+    recipients,
+    refresh_statistics,
+    region_label,
+)
 from storage.models import Graduate
 from storage.outbox import enqueue
 from yulu.i18n import Translator
 
 INTERNSHIP_KINDS = (PostingKind.INTERNSHIP, PostingKind.TRAINEESHIP)
+DECLINE_REASONS = (RejectionReason.PLACE, RejectionReason.PAY, RejectionReason.TRADE,
+                   RejectionReason.OTHER)  # the buttons under "哪里不合适？"
 CARD_CACHE = 60_000  # posting texts kept during a run: every open posting, at the brief's scale
 
 
@@ -129,7 +146,7 @@ async def run_matching(
         if not dry_run:
             report.expired_cancelled = await cancel_expired_notices(session, today=window.today)
     notices = _NoticeWriter(t, major_map(), window, report, samples=samples)
-    after = 0
+    after, saving = 0, None
     while True:
         async with session_factory() as session:
             await batch_settings(session)
@@ -139,12 +156,19 @@ async def run_matching(
             remaining = await eligible_graduates(session, window, after_id=after, upto_id=upto)
             picks = await notice_picks(session, window, remaining)
             people = await recipients(session, after_id=after, upto_id=upto) if picks else {}
-            await notices.write(session, picks, people, dry_run=dry_run)
-            if not dry_run:
-                await session.commit()
+            decided = await notices.render(session, picks, people)
+        if saving is not None:
+            await saving
+        # Written in its own transaction while the next batch is matched: the two touch
+        # different graduates, and the database and Python each get a core.
+        saving = None if dry_run else asyncio.create_task(notices.save(session_factory, decided))
+        if dry_run:
+            notices.count(decided, decided.pairs())
         report.graduates += len(remaining)
         after = upto
         on_batch(len(remaining))
+    if saving is not None:
+        await saving
     report.seconds = time.monotonic() - started
     return report
 
@@ -178,8 +202,20 @@ async def ensure_trades(session: AsyncSession, graduate: Graduate) -> None:
             version=majors.version)
 
 
+@dataclass
+class _Decided:
+    """One batch's notices and their outbox messages, rendered, not yet written."""
+
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    counties: list[str] = field(default_factory=list)
+
+    def pairs(self) -> set[tuple[int, int]]:
+        return {(n["graduate_id"], n["posting_id"]) for n in self.notices}
+
+
 class _NoticeWriter:
-    """Turns a batch's picks into notice rows and outbox messages (or samples, in a dry run)."""
+    """Turns a batch's picks into notice rows and outbox messages, writes them, keeps count."""
 
     def __init__(self, t: Translator, majors: MajorMap, window: MatchWindow, report: MatchReport,
                  *, samples: int) -> None:
@@ -187,36 +223,45 @@ class _NoticeWriter:
         self.samples = samples
         self.cards: dict[int, Card] = {}
 
-    async def write(self, session: AsyncSession, picks: list[Pick], people: dict[int, Recipient],
-                    *, dry_run: bool) -> None:
-        if not picks:
-            return
+    async def render(self, session: AsyncSession, picks: list[Pick],
+                     people: dict[int, Recipient]) -> _Decided:
+        decided = _Decided()
         cards = await self._cards(session, {p.posting_id for p in picks})
-        notices, messages = [], []
         for pick in picks:
             person, card = people[pick.graduate_id], cards[pick.posting_id]
             key = f"notice:{pick.posting_id}:{pick.graduate_id}"
-            notices.append({"graduate_id": pick.graduate_id, "posting_id": pick.posting_id,
-                            "score": pick.score, "outbox_key": key})
-            messages.append({"idempotency_key": key, "chat_id": person.chat_id,
-                             "graduate_id": pick.graduate_id,
-                             "text": notice_text(self.t, self.majors, card, person, pick.score),
-                             "reply_markup": notice_markup(self.t, pick.posting_id)})
-        new = {(n["graduate_id"], n["posting_id"]) for n in notices}
-        if not dry_run:
-            new = await insert_notices(session, notices, week=self.window.week)
-            await enqueue_many(session, [m for m, n in zip(messages, notices, strict=True)
+            decided.notices.append({"graduate_id": pick.graduate_id, "posting_id": pick.posting_id,
+                                    "score": pick.score, "outbox_key": key})
+            decided.messages.append({
+                "idempotency_key": key, "chat_id": person.chat_id, "graduate_id": pick.graduate_id,
+                "text": notice_text(self.t, self.majors, card, person, pick.score),
+                "reply_markup": notice_markup(self.t, pick.posting_id)})
+            decided.counties.append(person.home)
+        return decided
+
+    async def save(
+        self, session_factory: async_sessionmaker[AsyncSession], decided: _Decided
+    ) -> None:
+        """Write a batch's notices and their messages in one transaction (decision and effect)."""
+        if not decided.notices:
+            return
+        async with session_factory.begin() as session:
+            await batch_settings(session)
+            new = await insert_notices(session, decided.notices, week=self.window.week)
+            pairs = zip(decided.messages, decided.notices, strict=True)
+            await enqueue_many(session, [m for m, n in pairs
                                          if (n["graduate_id"], n["posting_id"]) in new],
                                kind="job_notice")
-        self._count(people, notices, messages, new)
+        self.count(decided, new)
 
-    def _count(self, people: dict[int, Recipient], notices: list[dict[str, Any]],
-               messages: list[dict[str, Any]], new: set[tuple[int, int]]) -> None:
-        for notice, message in zip(notices, messages, strict=True):
+    def count(self, decided: _Decided, new: set[tuple[int, int]]) -> None:
+        """Add the notices that were new to the report (per county, and a few samples)."""
+        for notice, message, county in zip(decided.notices, decided.messages, decided.counties,
+                                           strict=True):
             if (notice["graduate_id"], notice["posting_id"]) not in new:
                 continue
             self.report.notices += 1
-            self.report.per_county[people[notice["graduate_id"]].home] += 1
+            self.report.per_county[county] += 1
             if len(self.report.samples) < self.samples:
                 self.report.samples.append(message["text"])
 
@@ -239,12 +284,13 @@ def posting_card(t: Translator, posting: Posting) -> str:
         t("jobs-card-title", title=posting.title, employer=posting.employer),
         t("jobs-card-kind", kind=t(f"posting-kind-{posting.kind.value}"),
           type=t(f"employer-type-{posting.employer_type.value}")),
-        t("jobs-card-place", place=posting.region.full_name if posting.region else t("jobs-nationwide")),
+        t("jobs-card-place", place=_place_name(t, posting)),
         t("jobs-card-majors", majors=posting.majors or t("jobs-any-major")),
         t("jobs-card-pay", pay=pay_text(t, posting)),
     ]
     if posting.education_min:
-        lines.append(t("jobs-card-education", education=t(f"jobs-education-{posting.education_min}")))
+        education = t(f"jobs-education-{posting.education_min}")
+        lines.append(t("jobs-card-education", education=education))
     if posting.headcount:
         lines.append(t("jobs-card-headcount", count=posting.headcount))
     if posting.deadline:
@@ -269,11 +315,17 @@ def card_of(t: Translator, posting: Posting) -> Card:
     return Card(posting_card(t, posting), posting.region_id is None, posting.kind in STUDENT_KINDS)
 
 
+def _place_name(t: Translator, posting: Posting) -> str:
+    return posting.region.full_name if posting.region else t("jobs-nationwide")
+
+
 def pay_text(t: Translator, posting: Posting) -> str:
     """4000–6000 元/月, 4000 元/月起, 最高 6000 元/月, or 面议."""
     low, high = posting.pay_min, posting.pay_max
     if low and high:
-        return t("jobs-pay-range", low=low, high=high) if low != high else t("jobs-pay-exact", pay=low)
+        if low == high:
+            return t("jobs-pay-exact", pay=low)
+        return t("jobs-pay-range", low=low, high=high)
     if low:
         return t("jobs-pay-from", pay=low)
     if high:
@@ -307,7 +359,9 @@ def _texts(t: Translator) -> dict[str, str]:
 
 
 @lru_cache(maxsize=10_000)
-def _place_reason(t: Translator, nationwide: bool, wanted: str | None, near_home: str | None) -> str:
+def _place_reason(
+    t: Translator, nationwide: bool, wanted: str | None, near_home: str | None
+) -> str:
     if nationwide:
         return t("jobs-reason-nationwide")
     if wanted is not None:
@@ -421,7 +475,8 @@ async def record_interest(
                              cadre_id=cadre.id if cadre else None, cadre_told=reachable)
     if new and reachable:
         await enqueue(session, key=f"interest:{posting.id}:{graduate.id}", kind="job_interest",
-                      chat_id=cadre.telegram_user_id, text=_cadre_text(t, cipher, graduate, posting))
+                      chat_id=cadre.telegram_user_id,
+                      text=_cadre_text(t, cipher, graduate, posting))
     return Interest(new, posting, cadre.name if reachable else None)
 
 
@@ -429,7 +484,7 @@ def _cadre_text(t: Translator, cipher: FieldCipher, graduate: Graduate, posting:
     return t("jobs-cadre-interest", name=graduate.name, id=graduate.id,
              phone=mask_phone(cipher.decrypt(graduate.phone_enc)), title=posting.title,
              employer=posting.employer,
-             place=posting.region.full_name if posting.region else t("jobs-nationwide"),
+             place=_place_name(t, posting),
              apply=posting.apply_how)
 
 
@@ -437,7 +492,7 @@ async def decline(
     session: AsyncSession, graduate: Graduate, posting_id: int,
     reason: RejectionReason = RejectionReason.UNSPECIFIED,
 ) -> Posting:
-    """不合适: record it (and why, once said); later matching leaves out this posting and its like."""
+    """不合适: record it (and why, once said); later matching leaves out it and its like."""
     posting = (await postings_by_ids(session, [posting_id])).get(posting_id)
     if posting is None:
         raise NotFound(f"posting {posting_id}")
@@ -470,7 +525,9 @@ async def export_interest(
     return count
 
 
-def _interest_row(interest: JobInterest, cipher: FieldCipher, t: Translator, *, tz: str) -> list[str]:
+def _interest_row(
+    interest: JobInterest, cipher: FieldCipher, t: Translator, *, tz: str
+) -> list[str]:
     graduate, posting = interest.graduate, interest.posting
     return [
         interest.created_at.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M"),

@@ -117,8 +117,11 @@ async def import_postings(
     return report
 
 
-def _chunks(records: Iterator[tuple[int, dict[str, str]]]) -> Iterator[list[tuple[int, dict[str, str]]]]:
-    chunk: list[tuple[int, dict[str, str]]] = []
+Record = tuple[int, dict[str, str]]
+
+
+def _chunks(records: Iterator[Record]) -> Iterator[list[Record]]:
+    chunk: list[Record] = []
     for record in records:
         chunk.append(record)
         if len(chunk) == CHUNK:
@@ -193,7 +196,8 @@ def _source_key(raw: dict[str, str], values: dict[str, Any]) -> str:
     code = raw.get("code", "").strip()
     if code:
         return f"code:{code}"[:64]
-    identity = "|".join([values["employer"], values["title"], values["place"], values["kind"].value])
+    identity = "|".join([values["employer"], values["title"], values["place"],
+                         values["kind"].value])
     return "row:" + hashlib.sha256(identity.encode()).hexdigest()[:40]
 
 
@@ -296,7 +300,8 @@ async def refresh_posting_trades(
     majors, after, count = major_map(), 0, 0
     while True:
         async with session_factory.begin() as session:
-            stale = await stale_postings(session, version=majors.version, after_id=after, limit=batch)
+            stale = await stale_postings(session, version=majors.version, after_id=after,
+                                         limit=batch)
             if not stale:
                 return count
             found = {pid: majors.requirement_codes(text)[0] for pid, text in stale}

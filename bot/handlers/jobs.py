@@ -25,23 +25,24 @@ from bot.callbacks import JobAction, JobPage, MenuAction
 from services import matching, people
 from services.errors import InvalidInput, NotFound
 from services.privacy import FieldCipher
-from storage.jobs import RejectionReason
 from yulu.config import Settings
 from yulu.i18n import Translator
 
 router = Router(name="jobs")
-DECLINE_REASONS = (RejectionReason.PLACE, RejectionReason.PAY, RejectionReason.TRADE,
-                   RejectionReason.OTHER)
 
 
 @router.message(Command("jobs"))
-async def jobs_command(message: Message, session: AsyncSession, t: Translator, settings: Settings) -> None:
+async def jobs_command(
+    message: Message, session: AsyncSession, t: Translator, settings: Settings
+) -> None:
     """/jobs: the best current match, with paging."""
     await show_jobs(message, session, t, settings=settings)
 
 
 @router.callback_query(MenuAction.filter(F.action == "jobs"))
-async def jobs_button(query: CallbackQuery, session: AsyncSession, t: Translator, settings: Settings) -> None:
+async def jobs_button(
+    query: CallbackQuery, session: AsyncSession, t: Translator, settings: Settings
+) -> None:
     """The 💼 找工作 menu button."""
     await query.answer()
     await show_jobs(query.message, session, t, settings=settings, user_id=query.from_user.id)
@@ -70,7 +71,8 @@ async def show_jobs(
     if graduate is None:
         await message.answer(t("jobs-not-registered"))
         return
-    page = await matching.match_page(session, t, graduate, settings=settings, kind=kind, index=index)
+    page = await matching.match_page(session, t, graduate, settings=settings, kind=kind,
+                                     index=index)
     offer_opt_in = await matching.may_opt_in(session, graduate)
     text, markup = _page_view(t, page, kind=kind, offer_opt_in=offer_opt_in)
     if edit:
@@ -90,7 +92,8 @@ def _page_view(
     if page.posting_id is None:
         text = t(f"jobs-none{suffix}")
     else:
-        text = t(f"jobs-page-header{suffix}", total=page.total, number=page.index + 1) + "\n" + page.text
+        header = t(f"jobs-page-header{suffix}", total=page.total, number=page.index + 1)
+        text = f"{header}\n{page.text}"
         rows.append(_posting_buttons(t, page.posting_id))
         rows.append(_paging_buttons(t, page, kind=kind or ""))
     if offer_opt_in:
@@ -100,7 +103,9 @@ def _page_view(
     return text, InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-def _job_button(text: str, action: str, posting_id: int = 0, value: str = "") -> InlineKeyboardButton:
+def _job_button(
+    text: str, action: str, posting_id: int = 0, value: str = ""
+) -> InlineKeyboardButton:
     data = JobAction(action=action, posting_id=posting_id, value=value).pack()
     return InlineKeyboardButton(text=text, callback_data=data)
 
@@ -110,21 +115,18 @@ def _posting_buttons(t: Translator, posting_id: int) -> list[InlineKeyboardButto
             _job_button(t("jobs-button-decline"), "no", posting_id)]
 
 
-def _paging_buttons(t: Translator, page: matching.MatchPage, *, kind: str) -> list[InlineKeyboardButton]:
-    buttons = []
-    if page.index > 0:
-        buttons.append(InlineKeyboardButton(text=t("jobs-button-previous"),
-                                            callback_data=JobPage(kind=kind, page=page.index - 1).pack()))
-    if page.index + 1 < page.total:
-        buttons.append(InlineKeyboardButton(text=t("jobs-button-next"),
-                                            callback_data=JobPage(kind=kind, page=page.index + 1).pack()))
-    return buttons
+def _paging_buttons(
+    t: Translator, page: matching.MatchPage, *, kind: str
+) -> list[InlineKeyboardButton]:
+    turns = [("jobs-button-previous", page.index - 1), ("jobs-button-next", page.index + 1)]
+    return [InlineKeyboardButton(text=t(key), callback_data=JobPage(kind=kind, page=index).pack())
+            for key, index in turns if 0 <= index < page.total]
 
 
 def decline_keyboard(t: Translator, posting_id: int) -> InlineKeyboardMarkup:
     """Why 不合适: place, pay, trade, other."""
     buttons = [_job_button(t(f"jobs-decline-{r.value}"), "why", posting_id, r.value)
-               for r in DECLINE_REASONS]
+               for r in matching.DECLINE_REASONS]
     return InlineKeyboardMarkup(inline_keyboard=[buttons[:2], buttons[2:]])
 
 
@@ -149,7 +151,8 @@ async def interested(
         await query.message.answer(t("jobs-closed"))
         return
     posting = interest.posting
-    lines = [t("jobs-interest-recorded" if interest.new else "jobs-interest-again", title=posting.title),
+    recorded = "jobs-interest-recorded" if interest.new else "jobs-interest-again"
+    lines = [t(recorded, title=posting.title),
              t("jobs-interest-apply", how=posting.apply_how),
              t("jobs-interest-cadre", cadre=interest.cadre_name) if interest.cadre_name
              else t("jobs-interest-no-cadre")]
@@ -182,11 +185,12 @@ async def decline_reason(
     """The reason for 不合适 (place, pay, trade, other)."""
     await query.answer()
     graduate = await people.graduate_for_user(session, query.from_user.id)
-    if graduate is None or callback_data.value not in {r.value for r in DECLINE_REASONS}:
+    reasons = {r.value for r in matching.DECLINE_REASONS}
+    if graduate is None or callback_data.value not in reasons:
         return
     try:
         await matching.decline(session, graduate, callback_data.posting_id,
-                               RejectionReason(callback_data.value))
+                               matching.RejectionReason(callback_data.value))
     except NotFound:
         return
     await query.message.edit_reply_markup(reply_markup=None)

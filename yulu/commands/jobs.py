@@ -25,7 +25,7 @@ from yulu.commands.people import FileArg, _reason, export_app, import_app
 from yulu.context import Runtime
 from yulu.i18n import get_translator
 
-match_app = typer.Typer(help="Matching (供需匹配): job and internship notices, now or as a preview.",
+match_app = typer.Typer(help="Matching (供需匹配): job and internship notices, now or previewed.",
                         no_args_is_help=True)
 
 
@@ -66,7 +66,9 @@ def import_postings(ctx: typer.Context, file: FileArg, config: ConfigOption = No
 @match_app.command("run")
 def match_run(
     ctx: typer.Context,
-    dry_run: Annotated[bool, typer.Option(help="Print notices per county and samples; send nothing.")] = False,
+    dry_run: Annotated[
+        bool, typer.Option(help="Print notices per county and samples; send nothing.")
+    ] = False,
     samples: Annotated[int, typer.Option(help="How many notices to print as samples.")] = 3,
     config: ConfigOption = None,
 ) -> None:
@@ -81,7 +83,8 @@ def match_run(
             task = progress.add_task("匹配 / matching", total=None)
             return await matching.run_matching(
                 runtime.session_factory, t, settings=settings, dry_run=dry_run,
-                now=datetime.now(UTC), samples=samples, on_batch=lambda n: progress.advance(task, n),
+                now=datetime.now(UTC), samples=samples,
+                on_batch=lambda n: progress.advance(task, n),
             )
 
     report = run_with_runtime(settings, work)
