@@ -10,8 +10,10 @@ M postings through `import_postings` from a CSV (cities and districts weighted t
 jobs are; 1-3 majors or classes, or 不限; four kinds; a tenth already past the deadline), then
 time services.matching.run_matching three times: a dry run, the real run (the timed figure:
 trade codes derived for every graduate, every batch matched in SQL and its notices and outbox
-rows written), and a second real run in the same week (must add 0). Peak memory is the
-process's RSS high-water mark (VmHWM, reset before each phase). Figures only: nothing asserts.
+rows written), and a second real run in the same week (must add 0). Memory: the process's RSS
+before each phase and its high-water mark during it (VmHWM, reset first); the difference is what
+the run itself holds, which batches keep flat whatever N (compare --graduates 20000). Figures
+only: nothing asserts.
 PostgreSQL: a fresh database `yulu_bench_<random>` on YULU_BENCH_PG_URL (default
 postgresql://postgres@127.0.0.1:5432/test), dropped afterwards.
 """
@@ -83,6 +85,13 @@ def _weighted(rng: random.Random, table: dict) -> object:
 def _vm_hwm_mb() -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _vm_rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     return float("nan")
 
@@ -190,9 +199,9 @@ def write_postings(path: Path, count: int, seed: int = 7) -> None:
 
 async def _timed(run):
     _reset_peak_rss()
-    started = time.perf_counter()
+    before, started = _vm_rss_mb(), time.perf_counter()
     report = await run()
-    return report, time.perf_counter() - started, _vm_hwm_mb()
+    return report, time.perf_counter() - started, before, _vm_hwm_mb()
 
 
 async def bench_backend(url: str, graduates: int, postings: int, batch: int, folder: Path) -> dict:
@@ -219,12 +228,13 @@ async def bench_backend(url: str, graduates: int, postings: int, batch: int, fol
                                         now=NOW, samples=1)
 
         for phase, dry in (("dry_run", True), ("real_run", False), ("second_run", False)):
-            report, seconds, rss = await _timed(run(dry))
-            figures[phase] = {"seconds": seconds, "peak_rss_mb": rss, "notices": report.notices,
-                              "graduates": report.graduates, "trades_refreshed": report.trades_refreshed}
+            report, seconds, before, rss = await _timed(run(dry))
+            figures[phase] = {"seconds": seconds, "peak_rss_mb": rss, "rss_before_mb": before,
+                              "notices": report.notices, "graduates": report.graduates,
+                              "trades_refreshed": report.trades_refreshed}
             print(f"    {phase:<10} {seconds:7.1f}s  notices {report.notices:>7}  eligible graduates "
                   f"{report.graduates:>7}  trade codes derived {report.trades_refreshed:>7}  "
-                  f"peak RSS {rss:6.0f} MB", flush=True)
+                  f"RSS {before:4.0f} MB before, peak {rss:4.0f} MB", flush=True)
         async with runtime.session_factory() as session:
             figures["notice_rows"] = await session.scalar(select(func.count(JobNotice.id)))
     return figures
@@ -246,9 +256,10 @@ def main() -> None:
                 figures = asyncio.run(bench_backend(url, args.graduates, args.postings, args.batch,
                                                     Path(folder)))
             real = figures["real_run"]
+            growth = real["peak_rss_mb"] - real["rss_before_mb"]
             print(f"   → {backend}: matching run {real['seconds']:.1f}s for {args.graduates} × "
-                  f"{args.postings} ({real['notices']} notices), peak RSS {real['peak_rss_mb']:.0f} MB; "
-                  f"second run {figures['second_run']['seconds']:.1f}s, "
+                  f"{args.postings} ({real['notices']} notices), memory +{growth:.0f} MB over the "
+                  f"run; second run {figures['second_run']['seconds']:.1f}s, "
                   f"{figures['second_run']['notices']} new", flush=True)
 
 

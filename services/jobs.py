@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from services import campaigns, cases, checkin
+from services import campaigns, cases, checkin, matching
 from services.scheduler import Job
 from yulu.context import Runtime
 from yulu.i18n import Translator
@@ -43,15 +43,20 @@ def job_functions(runtime: Runtime, t: Translator) -> dict[str, Callable[[dateti
         return await campaigns.run_due(runtime.session_factory, t, campaigns=settings.campaigns,
                                        today=fired.astimezone(ZoneInfo(tz)).date(), tz=tz)
 
+    async def match_run(fired: datetime) -> object:
+        return await matching.run_matching(runtime.session_factory, t, settings=settings, now=fired)
+
     return {"checkin_round": checkin_round, "checkin_reminders": checkin_reminders,
-            "lost_contact": lost_contact, "case_sla": case_sla, "campaigns": campaigns_due}
+            "lost_contact": lost_contact, "case_sla": case_sla, "campaigns": campaigns_due,
+            "match_run": match_run}
 
 
 def configured_jobs(runtime: Runtime, t: Translator) -> list[Job]:
     """The jobs config.yml declares, with their functions."""
     functions = job_functions(runtime, t)
-    unknown = set(runtime.settings.scheduler.jobs) - set(functions)
+    declared = {"match_run": runtime.settings.matching.schedule, **runtime.settings.scheduler.jobs}
+    unknown = set(declared) - set(functions)
     if unknown:
         raise ValueError(f"unknown scheduler jobs in config: {', '.join(sorted(unknown))}")
-    return [Job(name, cron, JOB_PERIODS[name], functions[name])
-            for name, cron in runtime.settings.scheduler.jobs.items()]
+    return [Job(name, cron, JOB_PERIODS[name], functions[name]) for name, cron in declared.items()
+            if cron]

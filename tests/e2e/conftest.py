@@ -24,7 +24,9 @@ def bot_env(database_url: str, nlu_model_dir: Path) -> dict[str, str]:
             "YULU_SECRET_KEY": "e2e-secret-key-0123456789",
             # tests run at any hour: no quiet hours; quick pick-up and quick lease expiry
             "YULU_OUTBOX_QUIET_START": "00:00", "YULU_OUTBOX_QUIET_END": "00:00",
-            "YULU_OUTBOX_POLL_INTERVAL_SECONDS": "0.3", "YULU_OUTBOX_LEASE_SECONDS": "5"}
+            "YULU_OUTBOX_POLL_INTERVAL_SECONDS": "0.3", "YULU_OUTBOX_LEASE_SECONDS": "5",
+            # no job may fire on its own mid-test (a run crossing 09:00 on a Monday would match)
+            "YULU_SCHEDULER_ENABLED": "false"}
 
 
 @pytest.fixture
