@@ -92,6 +92,10 @@ def test_guangdong_auto_repair_graduate_gets_the_shenzhen_job_once_within_the_ca
     browse = texts(chat.send("/jobs"))
     assert "汽车维修技师" in browse and "推荐理由：求职地广东省、专业汽修" in browse
     assert "会计助理" not in browse and "汽车机修学徒" not in browse  # 长沙会计; the expired one
+    assert "为您找到 2 个" in browse and "第 1 个" in browse
+    chat.tap_quietly("下一个")  # the same message, edited to the second match
+    [page] = [m for m in chat.bot_messages() if "第 2 个" in (m["text"] or "")]
+    assert "铁路线路工" in page["text"] and "上一个" in str(page["reply_markup"])
 
     first = yulu(bot, "match", "run", cap=1)
     assert "推送 1 条" in first

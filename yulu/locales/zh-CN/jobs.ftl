@@ -68,7 +68,6 @@ jobs-none-internship =
 jobs-not-registered = 请先发送 /start 完成登记，我才能为您推荐合适的岗位。
 jobs-employed-note = 您目前已就业，所以我不会主动推送岗位；如果想换工作，可以点“仍然给我推送岗位”。
 jobs-opted-in = 好的，以后有合适的岗位我会推送给您（每周不超过 { $cap } 个）。发送“退订”可以随时停止。
-jobs-page-gone = 这个列表已经变了，请重新发送 /jobs 查看。
 
 # 感兴趣/报名.
 jobs-interest-recorded = ✅ 已记录您对“{ $title }”的报名意向。
