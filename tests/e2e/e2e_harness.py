@@ -11,6 +11,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -195,3 +196,22 @@ class Chat:
 
 def texts(messages: list[dict[str, Any]]) -> str:
     return "\n".join(m["text"] or "" for m in messages)
+
+
+def run_sandbox(tmp_path: Path, *flags: str) -> Iterator[str]:
+    """A standalone `python -m sandbox` that outlives bot processes; yields its URL."""
+    port = free_port()
+    log = (tmp_path / f"sandbox-{port}.log").open("ab")
+    process = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port), *flags],
+                               stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            http_json(f"{url}/sandbox/api/stats", timeout=1)
+            break
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(10)

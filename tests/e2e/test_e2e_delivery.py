@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import subprocess
-import sys
 import time
-import urllib.error
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import BotProcess, free_port, http_json
+from e2e_harness import BotProcess, http_json, run_sandbox
 from factories import make_cadre, make_graduates
 from test_e2e_cadre_privacy import yulu
 
@@ -21,24 +18,6 @@ from yulu.context import open_runtime
 
 pytestmark = pytest.mark.e2e
 TOKEN = {"YULU_TELEGRAM_TOKEN": "123456:ABC"}
-
-
-def run_sandbox(tmp_path: Path, *flags: str) -> Iterator[str]:
-    port = free_port()
-    log = (tmp_path / f"sandbox-{port}.log").open("ab")
-    process = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port), *flags],
-                               stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            http_json(f"{url}/sandbox/api/stats", timeout=1)
-            break
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
 
 
 @pytest.fixture

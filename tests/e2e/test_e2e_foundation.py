@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from e2e_harness import BotProcess, Chat, free_port, http_json, texts
+from e2e_harness import BotProcess, Chat, free_port, http_json, run_sandbox, texts
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = shutil.which("chromium")
@@ -22,21 +22,7 @@ CHROMEDRIVER = shutil.which("chromedriver")
 @pytest.fixture
 def standalone_sandbox(tmp_path: Path) -> Iterator[str]:
     """A Telegram-compatible Bot API server that is not part of the bot process."""
-    port = free_port()
-    log = (tmp_path / "sandbox.log").open("ab")
-    process = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port)],
-                               stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            http_json(f"{url}/sandbox/api/stats", timeout=1)
-            break
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
+    yield from run_sandbox(tmp_path)
 
 
 def test_fresh_sqlite_served_within_15s_and_browser_gets_welcome(
