@@ -30,24 +30,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.engine import make_url
 
-from services import cadres, places
-from services.checkin import run_round
-from storage import migrate
-from storage.models import (
+from yulu.core.config import Settings
+from yulu.core.i18n import get_translator
+from yulu.services import cadres, places
+from yulu.services.checkin import run_round
+from yulu.services.context import open_runtime
+from yulu.storage import migrate
+from yulu.storage.models import (
     CheckIn,
     EducationLevel,
     EmploymentStatus,
     Graduate,
     OutboxMessage,
 )
-from yulu.config import Settings
-from yulu.context import open_runtime
-from yulu.i18n import get_translator
 
 PG_URL = os.environ.get("YULU_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SECRET = "bench-secret-key-0123456789"
@@ -56,8 +55,13 @@ COUNTIES = {"隆回": 0.4, "邵阳县": 0.2, "新化": 0.25, "桑植": 0.15}
 INSERT_BATCH = 5000
 SURNAMES = "李王张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭"
 GIVEN = "小红明华伟芳娜敏静丽强磊军洋勇艳杰娟涛超秀霞平刚桂英建国志文斌婷宇浩然子涵欣怡"
-SCHOOLS = ["隆回县职业中专学校", "邵阳职业技术学院", "湖南工业职业技术学院", "新化县职业中专学校",
-           "张家界航空工业职业技术学院"]
+SCHOOLS = [
+    "隆回县职业中专学校",
+    "邵阳职业技术学院",
+    "湖南工业职业技术学院",
+    "新化县职业中专学校",
+    "张家界航空工业职业技术学院",
+]
 MAJORS = ["汽车运用与维修", "电子商务", "护理", "数控技术应用", "学前教育", "计算机应用"]
 
 
@@ -90,9 +94,13 @@ async def _pg_admin(statement: str) -> None:
     import asyncpg
 
     url = make_url(PG_URL)
-    connection = await asyncpg.connect(user=url.username, password=url.password,
-                                       host=url.host or "127.0.0.1", port=url.port or 5432,
-                                       database=url.database)
+    connection = await asyncpg.connect(
+        user=url.username,
+        password=url.password,
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        database=url.database,
+    )
     try:
         await connection.execute(statement)
     finally:
@@ -125,8 +133,14 @@ async def insert_graduates(runtime, rows: int, seed: int = 11) -> tuple[int, Cou
     rng = random.Random(seed)
     cipher = runtime.cipher
     async with runtime.session_factory.begin() as session:
-        cadre = await cadres.add_cadre(session, runtime.cipher, name="王书记",
-                                       phone="13900000001", region="隆回", actor="bench")
+        cadre = await cadres.add_cadre(
+            session,
+            runtime.cipher,
+            name="王书记",
+            phone="13900000001",
+            region="隆回",
+            actor="bench",
+        )
         regions = {name: await places.region_for(session, places.county(name)) for name in COUNTIES}
         cadre_id = cadre.id
     names, weights = list(regions), list(COUNTIES.values())
@@ -141,20 +155,32 @@ async def insert_graduates(runtime, rows: int, seed: int = 11) -> tuple[int, Cou
             roll = rng.random()  # 2% unsubscribed, 1% unreachable, 1% paused, 1% paused (ended)
             inactive = roll < 0.04
             paused = "2027-06" if 0.03 <= roll < 0.04 else ("2026-06" if roll >= 0.99 else None)
-            batch.append({
-                "telegram_user_id": 10_000_000 + n, "chat_id": 10_000_000 + n,
-                "name": rng.choice(SURNAMES) + "".join(rng.choices(GIVEN, k=rng.choice((1, 2)))),
-                "phone_enc": cipher.encrypt(phone), "phone_hash": cipher.lookup_hash(phone),
-                "phone_tail": phone[-4:], "school": rng.choice(SCHOOLS), "major": rng.choice(MAJORS),
-                "education_level": rng.choice(list(EducationLevel)),
-                "graduation_year": rng.choice((2024, 2025, 2026)),
-                "hukou_region_id": region.id, "cadre_id": cadre_id if rng.random() < 0.7 else None,
-                "status": rng.choice((EmploymentStatus.SEEKING, EmploymentStatus.EMPLOYED)),
-                "verified": True, "consent_version": "2026-11", "consent_at": now,
-                "unsubscribed_at": now if roll < 0.02 else None,
-                "unreachable_at": now if 0.02 <= roll < 0.03 else None,
-                "paused_until": paused, "created_at": now, "updated_at": now,
-            })
+            batch.append(
+                {
+                    "telegram_user_id": 10_000_000 + n,
+                    "chat_id": 10_000_000 + n,
+                    "name": rng.choice(SURNAMES)
+                    + "".join(rng.choices(GIVEN, k=rng.choice((1, 2)))),
+                    "phone_enc": cipher.encrypt(phone),
+                    "phone_hash": cipher.lookup_hash(phone),
+                    "phone_tail": phone[-4:],
+                    "school": rng.choice(SCHOOLS),
+                    "major": rng.choice(MAJORS),
+                    "education_level": rng.choice(list(EducationLevel)),
+                    "graduation_year": rng.choice((2024, 2025, 2026)),
+                    "hukou_region_id": region.id,
+                    "cadre_id": cadre_id if rng.random() < 0.7 else None,
+                    "status": rng.choice((EmploymentStatus.SEEKING, EmploymentStatus.EMPLOYED)),
+                    "verified": True,
+                    "consent_version": "2026-11",
+                    "consent_at": now,
+                    "unsubscribed_at": now if roll < 0.02 else None,
+                    "unreachable_at": now if 0.02 <= roll < 0.03 else None,
+                    "paused_until": paused,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
             if not inactive:
                 audience += 1
                 per_county[region.full_name] += 1
@@ -188,16 +214,20 @@ async def _timed(coro_factory, *, traced: bool = False):
     return report, seconds, _vm_hwm_mb(), traced_peak
 
 
-async def bench_backend(url: str, rows: int, *, analyze: bool, traced: bool,
-                        dry_only: bool = False) -> list[dict]:
+async def bench_backend(
+    url: str, rows: int, *, analyze: bool, traced: bool, dry_only: bool = False
+) -> list[dict]:
     settings = Settings(database_url=url, secret_key=SECRET)
     t = get_translator()
     out = []
     async with open_runtime(settings) as runtime:
         started = time.perf_counter()
         audience, per_county = await insert_graduates(runtime, rows)
-        print(f"    inserted {rows} graduates in {time.perf_counter() - started:.1f}s "
-              f"(audience {audience})", flush=True)
+        print(
+            f"    inserted {rows} graduates in {time.perf_counter() - started:.1f}s "
+            f"(audience {audience})",
+            flush=True,
+        )
         if analyze and runtime.engine.dialect.name == "postgresql":
             # A bulk load leaves the planner without statistics (and autovacuum may be off, as
             # on the CI server): the round's keyset query then seq-scans and sorts per batch.
@@ -209,17 +239,22 @@ async def bench_backend(url: str, rows: int, *, analyze: bool, traced: bool,
         def round_for(period: str, dry: bool = False):
             return lambda: run_round(runtime.session_factory, t, period=period, dry_run=dry)
 
-        phases = [("dry-run", PERIOD, True, False), ("round", PERIOD, False, False),
-                  ("second run", PERIOD, False, False),
-                  ("round, traced", TRACED_PERIOD, False, True)]
+        phases = [
+            ("dry-run", PERIOD, True, False),
+            ("round", PERIOD, False, False),
+            ("second run", PERIOD, False, False),
+            ("round, traced", TRACED_PERIOD, False, True),
+        ]
         if dry_only:
             phases = phases[:1]
         elif not traced:
             phases = phases[:-1]
         for phase, period, dry, trace in phases:
             report, seconds, rss, traced_peak = await _timed(round_for(period, dry), traced=trace)
-            checks = {"audience": report.audience == audience,
-                      "per county": report.per_county == per_county}
+            checks = {
+                "audience": report.audience == audience,
+                "per county": report.per_county == per_county,
+            }
             if phase in ("round", "round, traced"):
                 checks["enqueued == audience"] = report.enqueued == audience
                 checks["check_in rows"] = await _count(runtime, CheckIn, period) == audience
@@ -227,19 +262,36 @@ async def bench_backend(url: str, rows: int, *, analyze: bool, traced: bool,
             elif phase == "second run":
                 checks["adds 0"] = report.enqueued == 0
                 checks["outbox rows unchanged"] = (
-                    await _count(runtime, OutboxMessage, period) == audience)
+                    await _count(runtime, OutboxMessage, period) == audience
+                )
             else:
                 checks["dry run adds nothing"] = (
-                    report.enqueued == 0 and await _count(runtime, OutboxMessage, period) == 0)
-            out.append({"phase": phase, "graduates": rows, "audience": report.audience,
-                        "enqueued": report.enqueued, "seconds": seconds, "rss": rss,
-                        "traced": traced_peak, "checks": checks})
+                    report.enqueued == 0 and await _count(runtime, OutboxMessage, period) == 0
+                )
+            out.append(
+                {
+                    "phase": phase,
+                    "graduates": rows,
+                    "audience": report.audience,
+                    "enqueued": report.enqueued,
+                    "seconds": seconds,
+                    "rss": rss,
+                    "traced": traced_peak,
+                    "checks": checks,
+                }
+            )
             r = out[-1]
-            print(f"    {phase:14} audience {r['audience']:7} enqueued {r['enqueued']:7} "
-                  f"{seconds:8.2f}s {r['audience'] / seconds:8.0f} rows/s  peak RSS {rss:7.1f} MB"
-                  + (f"  tracemalloc peak {traced_peak:6.1f} MB" if trace else "")
-                  + ("  ok" if all(checks.values()) else "  FAIL "
-                     + ", ".join(k for k, v in checks.items() if not v)), flush=True)
+            print(
+                f"    {phase:14} audience {r['audience']:7} enqueued {r['enqueued']:7} "
+                f"{seconds:8.2f}s {r['audience'] / seconds:8.0f} rows/s  peak RSS {rss:7.1f} MB"
+                + (f"  tracemalloc peak {traced_peak:6.1f} MB" if trace else "")
+                + (
+                    "  ok"
+                    if all(checks.values())
+                    else "  FAIL " + ", ".join(k for k, v in checks.items() if not v)
+                ),
+                flush=True,
+            )
     return out
 
 
@@ -247,37 +299,67 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--dry-run", action="store_true",
-                        help="only the dry-run timing (no messages enqueued)")
-    parser.add_argument("--no-analyze", dest="analyze", action="store_false",
-                        help="PostgreSQL: skip ANALYZE after the bulk insert")
-    parser.add_argument("--skip-traced", action="store_true",
-                        help="skip the (slow) tracemalloc run")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="only the dry-run timing (no messages enqueued)"
+    )
+    parser.add_argument(
+        "--no-analyze",
+        dest="analyze",
+        action="store_false",
+        help="PostgreSQL: skip ANALYZE after the bulk insert",
+    )
+    parser.add_argument(
+        "--skip-traced", action="store_true", help="skip the (slow) tracemalloc run"
+    )
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
-    print(f"python {sys.version.split()[0]}; {args.rows} graduates over {', '.join(COUNTIES)}; "
-          f"peak RSS = VmHWM reset before each phase; tracemalloc on its own run ({TRACED_PERIOD})")
+    print(
+        f"python {sys.version.split()[0]}; {args.rows} graduates over {', '.join(COUNTIES)}; "
+        f"peak RSS = VmHWM reset before each phase; tracemalloc on its own run ({TRACED_PERIOD})"
+    )
     table, failed = [], False
     with tempfile.TemporaryDirectory(prefix="yulu-checkin-bench-") as tmp:
         for backend in backends:
             print(f"  {backend}:", flush=True)
             with fresh_database(backend, Path(tmp)) as url:
-                results = asyncio.run(bench_backend(url, args.rows, analyze=args.analyze,
-                                                    traced=not args.skip_traced,
-                                                    dry_only=args.dry_run))
+                results = asyncio.run(
+                    bench_backend(
+                        url,
+                        args.rows,
+                        analyze=args.analyze,
+                        traced=not args.skip_traced,
+                        dry_only=args.dry_run,
+                    )
+                )
             for r in results:
                 ok = all(r["checks"].values())
                 failed |= not ok
-                table.append((backend, r["phase"], r["graduates"], r["audience"], r["enqueued"],
-                              r["seconds"], r["audience"] / r["seconds"], r["rss"], r["traced"],
-                              "ok" if ok else "FAIL"))
+                table.append(
+                    (
+                        backend,
+                        r["phase"],
+                        r["graduates"],
+                        r["audience"],
+                        r["enqueued"],
+                        r["seconds"],
+                        r["audience"] / r["seconds"],
+                        r["rss"],
+                        r["traced"],
+                        "ok" if ok else "FAIL",
+                    )
+                )
     print()
-    print("| backend | phase | graduates | audience | enqueued | seconds | rows/s | peak RSS MB "
-          "| tracemalloc peak MB | checks |")
+    print(
+        "| backend | phase | graduates | audience | enqueued | seconds | rows/s | peak RSS MB "
+        "| tracemalloc peak MB | checks |"
+    )
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|---|")
     for row in table:
-        print("| {} | {} | {} | {} | {} | {:.2f} | {:.0f} | {:.1f} | {:.1f} | {} |".format(*row)
-              .replace("| nan |", "| – |"))
+        print(
+            "| {} | {} | {} | {} | {} | {:.2f} | {:.0f} | {:.1f} | {:.1f} | {} |".format(
+                *row
+            ).replace("| nan |", "| – |")
+        )
     print(f"process ru_maxrss: {_ru_maxrss_mb():.1f} MB")
     return 1 if failed else 0
 

@@ -25,7 +25,6 @@ import asyncio
 import csv
 import os
 import random
-import sys
 import tempfile
 import time
 import uuid
@@ -34,48 +33,136 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import make_url
 
-from services import places
-from services.majors import major_map
-from services.matching import run_matching
-from services.postings import HEADER, import_postings
-from storage import migrate
-from storage.jobs import JobNotice
-from storage.models import EducationLevel, EmploymentStatus, Graduate
-from yulu.config import Settings
-from yulu.context import open_runtime
-from yulu.i18n import get_translator
+from yulu.core.config import Settings
+from yulu.core.i18n import get_translator
+from yulu.services import places
+from yulu.services.context import open_runtime
+from yulu.services.majors import major_map
+from yulu.services.matching import run_matching
+from yulu.services.postings import HEADER, import_postings
+from yulu.storage import migrate
+from yulu.storage.jobs import JobNotice
+from yulu.storage.models import EducationLevel, EmploymentStatus, Graduate
 
 PG_URL = os.environ.get("YULU_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SECRET = "bench-secret-key-0123456789"
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # a Monday morning in Shanghai
 INSERT_BATCH = 5000
-HOME_COUNTIES = ["隆回", "邵阳县", "新化", "桑植", "安化", "平江", "凤凰", "花垣", "保靖", "古丈",
-                 "融水", "三江", "都安", "大化", "隆林", "威宁", "赫章", "纳雍", "从江", "榕江",
-                 "镇雄", "彝良", "会泽", "宣威", "昭觉", "布拖", "美姑", "金阳", "岚皋", "镇坪"]
+HOME_COUNTIES = [
+    "隆回",
+    "邵阳县",
+    "新化",
+    "桑植",
+    "安化",
+    "平江",
+    "凤凰",
+    "花垣",
+    "保靖",
+    "古丈",
+    "融水",
+    "三江",
+    "都安",
+    "大化",
+    "隆林",
+    "威宁",
+    "赫章",
+    "纳雍",
+    "从江",
+    "榕江",
+    "镇雄",
+    "彝良",
+    "会泽",
+    "宣威",
+    "昭觉",
+    "布拖",
+    "美姑",
+    "金阳",
+    "岚皋",
+    "镇坪",
+]
 WANTED = {  # where graduates want to work: province, city or county names
     "province": ["广东", "浙江", "江苏", "湖南", "福建", "广西", "贵州", "云南", "四川", "上海"],
-    "city": ["深圳", "广州", "东莞", "佛山", "杭州", "宁波", "苏州", "长沙", "厦门", "贵阳", "昆明",
-             "成都", "邵阳", "南宁"],
+    "city": [
+        "深圳",
+        "广州",
+        "东莞",
+        "佛山",
+        "杭州",
+        "宁波",
+        "苏州",
+        "长沙",
+        "厦门",
+        "贵阳",
+        "昆明",
+        "成都",
+        "邵阳",
+        "南宁",
+    ],
     "county": ["深圳市宝安区", "东莞市", "长沙县", "广州市番禺区", "苏州市昆山市", "宁波市慈溪市"],
 }
 JOB_PLACES = {  # where postings are: weights towards the coast and the provincial capitals
-    "深圳市宝安区": 8, "深圳市龙岗区": 6, "深圳": 6, "广州市番禺区": 5, "广州": 6, "东莞": 8, "佛山": 6,
-    "中山": 3, "惠州": 3, "杭州": 5, "宁波市慈溪市": 3, "宁波": 3, "温州": 2, "苏州市昆山市": 4,
-    "苏州": 5, "无锡": 3, "南京": 3, "上海": 5, "厦门": 3, "泉州": 3, "福州": 2, "长沙": 5,
-    "长沙县": 2, "邵阳": 2, "株洲": 2, "南宁": 2, "柳州": 2, "贵阳": 2, "昆明": 2, "成都": 4,
-    "重庆": 3, "武汉": 3, "全国": 2,
+    "深圳市宝安区": 8,
+    "深圳市龙岗区": 6,
+    "深圳": 6,
+    "广州市番禺区": 5,
+    "广州": 6,
+    "东莞": 8,
+    "佛山": 6,
+    "中山": 3,
+    "惠州": 3,
+    "杭州": 5,
+    "宁波市慈溪市": 3,
+    "宁波": 3,
+    "温州": 2,
+    "苏州市昆山市": 4,
+    "苏州": 5,
+    "无锡": 3,
+    "南京": 3,
+    "上海": 5,
+    "厦门": 3,
+    "泉州": 3,
+    "福州": 2,
+    "长沙": 5,
+    "长沙县": 2,
+    "邵阳": 2,
+    "株洲": 2,
+    "南宁": 2,
+    "柳州": 2,
+    "贵阳": 2,
+    "昆明": 2,
+    "成都": 4,
+    "重庆": 3,
+    "武汉": 3,
+    "全国": 2,
 }
 KINDS = {"全职": 70, "实习": 15, "见习": 10, "定向班": 5}
-STATUSES = {EmploymentStatus.SEEKING: 50, EmploymentStatus.LOST_JOB: 10,
-            EmploymentStatus.EMPLOYED: 30, EmploymentStatus.FURTHER_STUDY: 5,
-            EmploymentStatus.UNKNOWN: 5}
-EMPLOYERS = ["精工机械", "鹏程汽修", "南粤电商", "星城会计", "康宁护理院", "宏达电子", "顺捷物流",
-             "金辉建设", "美家装饰", "天天餐饮", "阳光幼儿园", "智联信息", "某铁路局", "某供电公司"]
+STATUSES = {
+    EmploymentStatus.SEEKING: 50,
+    EmploymentStatus.LOST_JOB: 10,
+    EmploymentStatus.EMPLOYED: 30,
+    EmploymentStatus.FURTHER_STUDY: 5,
+    EmploymentStatus.UNKNOWN: 5,
+}
+EMPLOYERS = [
+    "精工机械",
+    "鹏程汽修",
+    "南粤电商",
+    "星城会计",
+    "康宁护理院",
+    "宏达电子",
+    "顺捷物流",
+    "金辉建设",
+    "美家装饰",
+    "天天餐饮",
+    "阳光幼儿园",
+    "智联信息",
+    "某铁路局",
+    "某供电公司",
+]
 
 
 def _weighted(rng: random.Random, table: dict) -> object:
@@ -107,9 +194,13 @@ async def _pg_admin(statement: str) -> None:
     import asyncpg
 
     url = make_url(PG_URL)
-    connection = await asyncpg.connect(user=url.username, password=url.password,
-                                       host=url.host or "127.0.0.1", port=url.port or 5432,
-                                       database=url.database)
+    connection = await asyncpg.connect(
+        user=url.username,
+        password=url.password,
+        host=url.host or "127.0.0.1",
+        port=url.port or 5432,
+        database=url.database,
+    )
     try:
         await connection.execute(statement)
     finally:
@@ -147,27 +238,42 @@ async def insert_graduates(runtime, count: int, seed: int = 6) -> None:
     """N graduates by bulk Core INSERT (phones are one shared dummy value: not under test)."""
     rng = random.Random(seed)
     async with runtime.session_factory.begin() as session:
-        homes = [(await places.region_for(session, places.county(name))).id for name in HOME_COUNTIES]
-        wanted = {level: [(await places.region_for(session, places.any_level(n))).id for n in names]
-                  for level, names in WANTED.items()}
+        homes = [
+            (await places.region_for(session, places.county(name))).id for name in HOME_COUNTIES
+        ]
+        wanted = {
+            level: [(await places.region_for(session, places.any_level(n))).id for n in names]
+            for level, names in WANTED.items()
+        }
     majors = _major_words(rng) + ["电焊和钣金都学过", "火星殖民工程", "其他"]
     phone_enc, now = runtime.cipher.encrypt("13800000000"), datetime.now(UTC)
     for start in range(0, count, INSERT_BATCH):
         batch = []
         for n in range(start, min(start + INSERT_BATCH, count)):
             level = rng.choices(["anywhere", "province", "city", "county"], [30, 40, 20, 10])[0]
-            batch.append({
-                "telegram_user_id": 20_000_000 + n, "chat_id": 20_000_000 + n, "name": "测试",
-                "phone_enc": phone_enc, "phone_hash": f"bench{n}", "phone_tail": "0000",
-                "school": "某职业学校", "major": rng.choice(majors)[:40],
-                "education_level": rng.choice(list(EducationLevel)),
-                "graduation_year": rng.choice((2023, 2024, 2025, 2026, 2026, 2027)),
-                "hukou_region_id": rng.choice(homes),
-                "desired_region_id": None if level == "anywhere" else rng.choice(wanted[level]),
-                "status": _weighted(rng, STATUSES), "verified": True, "consent_version": "2026-11",
-                "consent_at": now, "unsubscribed_at": now if rng.random() < 0.02 else None,
-                "created_at": now, "updated_at": now,
-            })
+            batch.append(
+                {
+                    "telegram_user_id": 20_000_000 + n,
+                    "chat_id": 20_000_000 + n,
+                    "name": "测试",
+                    "phone_enc": phone_enc,
+                    "phone_hash": f"bench{n}",
+                    "phone_tail": "0000",
+                    "school": "某职业学校",
+                    "major": rng.choice(majors)[:40],
+                    "education_level": rng.choice(list(EducationLevel)),
+                    "graduation_year": rng.choice((2023, 2024, 2025, 2026, 2026, 2027)),
+                    "hukou_region_id": rng.choice(homes),
+                    "desired_region_id": None if level == "anywhere" else rng.choice(wanted[level]),
+                    "status": _weighted(rng, STATUSES),
+                    "verified": True,
+                    "consent_version": "2026-11",
+                    "consent_at": now,
+                    "unsubscribed_at": now if rng.random() < 0.02 else None,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            )
         async with runtime.session_factory.begin() as session:
             await session.execute(insert(Graduate), batch)
 
@@ -182,16 +288,31 @@ def write_postings(path: Path, count: int, seed: int = 7) -> None:
         writer = csv.writer(handle)
         writer.writerow(HEADER)
         for n in range(count):
-            wanted = "不限" if rng.random() < 0.15 else ";".join(rng.sample(names, rng.randint(1, 3)))
+            wanted = (
+                "不限" if rng.random() < 0.15 else ";".join(rng.sample(names, rng.randint(1, 3)))
+            )
             low = rng.randrange(2500, 7000, 100)
-            deadline = today + timedelta(days=rng.randint(-20, 90) if rng.random() < 0.1
-                                         else rng.randint(1, 90))
-            writer.writerow([
-                f"B{n:06d}", f"{rng.choice(EMPLOYERS)}{n % 500}号", rng.choice(["民企", "国企", "央企"]),
-                f"岗位{n}", _weighted(rng, KINDS), _weighted(rng, JOB_PLACES), wanted,
-                rng.choice(["不限", "中职及以上", "高职", "技工"]), low, low + rng.randrange(0, 3000, 100),
-                rng.randint(1, 30), deadline.isoformat(), "电话 0755-12345678", "",
-            ])
+            deadline = today + timedelta(
+                days=rng.randint(-20, 90) if rng.random() < 0.1 else rng.randint(1, 90)
+            )
+            writer.writerow(
+                [
+                    f"B{n:06d}",
+                    f"{rng.choice(EMPLOYERS)}{n % 500}号",
+                    rng.choice(["民企", "国企", "央企"]),
+                    f"岗位{n}",
+                    _weighted(rng, KINDS),
+                    _weighted(rng, JOB_PLACES),
+                    wanted,
+                    rng.choice(["不限", "中职及以上", "高职", "技工"]),
+                    low,
+                    low + rng.randrange(0, 3000, 100),
+                    rng.randint(1, 30),
+                    deadline.isoformat(),
+                    "电话 0755-12345678",
+                    "",
+                ]
+            )
 
 
 # --- the benchmark ------------------------------------------------------------------------
@@ -205,8 +326,9 @@ async def _timed(run):
 
 
 async def bench_backend(url: str, graduates: int, postings: int, batch: int, folder: Path) -> dict:
-    settings = Settings(database_url=url, secret_key=SECRET,
-                        matching={"weekly_cap": 3, "batch_size": batch})
+    settings = Settings(
+        database_url=url, secret_key=SECRET, matching={"weekly_cap": 3, "batch_size": batch}
+    )
     t = get_translator()
     figures: dict = {}
     async with open_runtime(settings) as runtime:
@@ -219,22 +341,34 @@ async def bench_backend(url: str, graduates: int, postings: int, batch: int, fol
         imported = await import_postings(runtime.session_factory, path, today=NOW.date())
         figures["import_postings_s"] = time.perf_counter() - started
         figures["import"] = (imported.inserted, len(imported.errors), len(imported.warnings))
-        print(f"    data: {graduates} graduates in {figures['insert_graduates_s']:.1f}s; "
-              f"{imported.inserted} postings imported in {figures['import_postings_s']:.1f}s "
-              f"({len(imported.errors)} bad rows)", flush=True)
+        print(
+            f"    data: {graduates} graduates in {figures['insert_graduates_s']:.1f}s; "
+            f"{imported.inserted} postings imported in {figures['import_postings_s']:.1f}s "
+            f"({len(imported.errors)} bad rows)",
+            flush=True,
+        )
 
         def run(dry: bool):
-            return lambda: run_matching(runtime.session_factory, t, settings=settings, dry_run=dry,
-                                        now=NOW, samples=1)
+            return lambda: run_matching(
+                runtime.session_factory, t, settings=settings, dry_run=dry, now=NOW, samples=1
+            )
 
         for phase, dry in (("dry_run", True), ("real_run", False), ("second_run", False)):
             report, seconds, before, rss = await _timed(run(dry))
-            figures[phase] = {"seconds": seconds, "peak_rss_mb": rss, "rss_before_mb": before,
-                              "notices": report.notices, "graduates": report.graduates,
-                              "trades_refreshed": report.trades_refreshed}
-            print(f"    {phase:<10} {seconds:7.1f}s  notices {report.notices:>7}  eligible graduates "
-                  f"{report.graduates:>7}  trade codes derived {report.trades_refreshed:>7}  "
-                  f"RSS {before:4.0f} MB before, peak {rss:4.0f} MB", flush=True)
+            figures[phase] = {
+                "seconds": seconds,
+                "peak_rss_mb": rss,
+                "rss_before_mb": before,
+                "notices": report.notices,
+                "graduates": report.graduates,
+                "trades_refreshed": report.trades_refreshed,
+            }
+            print(
+                f"    {phase:<10} {seconds:7.1f}s  notices {report.notices:>7}  eligible graduates "
+                f"{report.graduates:>7}  trade codes derived {report.trades_refreshed:>7}  "
+                f"RSS {before:4.0f} MB before, peak {rss:4.0f} MB",
+                flush=True,
+            )
         async with runtime.session_factory() as session:
             figures["notice_rows"] = await session.scalar(select(func.count(JobNotice.id)))
     return figures
@@ -253,14 +387,18 @@ def main() -> None:
         for backend in backends:
             print(f"== {backend}", flush=True)
             with fresh_database(backend, Path(folder)) as url:
-                figures = asyncio.run(bench_backend(url, args.graduates, args.postings, args.batch,
-                                                    Path(folder)))
+                figures = asyncio.run(
+                    bench_backend(url, args.graduates, args.postings, args.batch, Path(folder))
+                )
             real = figures["real_run"]
             growth = real["peak_rss_mb"] - real["rss_before_mb"]
-            print(f"   → {backend}: matching run {real['seconds']:.1f}s for {args.graduates} × "
-                  f"{args.postings} ({real['notices']} notices), memory +{growth:.0f} MB over the "
-                  f"run; second run {figures['second_run']['seconds']:.1f}s, "
-                  f"{figures['second_run']['notices']} new", flush=True)
+            print(
+                f"   → {backend}: matching run {real['seconds']:.1f}s for {args.graduates} × "
+                f"{args.postings} ({real['notices']} notices), memory +{growth:.0f} MB over the "
+                f"run; second run {figures['second_run']['seconds']:.1f}s, "
+                f"{figures['second_run']['notices']} new",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -17,12 +17,11 @@ import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from nlu import EmbeddedInterpreter
-from nlu.evaluation import build_report, cross_validate, make_featurizer
-from nlu.intents import INTENTS
-from nlu.training_data import DATA_DIR, load_training_data
+from yulu.nlu import EmbeddedInterpreter
+from yulu.nlu.evaluation import build_report, cross_validate, make_featurizer
+from yulu.nlu.intents import INTENTS
+from yulu.nlu.training_data import DATA_DIR, load_training_data
 
 # Measured in a fresh interpreter: import, unpickle, warm-up, first parse, peak RSS. (VmHWM,
 # not ru_maxrss: the latter keeps the forking parent's peak across exec.)
@@ -30,7 +29,7 @@ COLD_LOAD = """
 import json, re, sys, time
 started = time.perf_counter()
 from pathlib import Path
-from nlu import EmbeddedInterpreter
+from yulu.nlu import EmbeddedInterpreter
 imported = time.perf_counter()
 interpreter = EmbeddedInterpreter.load(Path(sys.argv[1]))
 loaded = time.perf_counter()

@@ -6,17 +6,15 @@ Usage: python bench/nlu_compare.py [--folds 5]
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from nlu.evaluation import build_report, cross_validate, fit_predict, make_featurizer
-from nlu.features import FeatureConfig
-from nlu.intents import INTENTS
-from nlu.training_data import load_training_data
+from yulu.nlu.evaluation import build_report, cross_validate, fit_predict, make_featurizer
+from yulu.nlu.features import FeatureConfig
+from yulu.nlu.intents import INTENTS
+from yulu.nlu.training_data import load_training_data
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 CANDIDATES = [

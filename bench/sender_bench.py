@@ -25,20 +25,19 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT)]
-sys.path.append(str(ROOT / "tests"))  # after the packages: tests/nlu must not shadow nlu
+sys.path.append(str(ROOT / "tests"))
 
-import aiohttp  # noqa: E402
+import aiohttp
+from dbutil import fresh_database
+from factories import make_graduates
 
-from bot.app import create_bot  # noqa: E402
-from bot.delivery import TelegramTransport  # noqa: E402
-from dbutil import fresh_database  # noqa: E402
-from factories import make_graduates  # noqa: E402
-from sandbox import BotApiSandbox, Limits  # noqa: E402
-from services.outbox import OutboxSender, SenderConfig  # noqa: E402
-from storage import outbox  # noqa: E402
-from yulu.config import Settings  # noqa: E402
-from yulu.context import open_runtime  # noqa: E402
+from yulu.bot.app import create_bot
+from yulu.bot.delivery import TelegramTransport
+from yulu.core.config import Settings
+from yulu.sandbox import BotApiSandbox, Limits
+from yulu.services.context import open_runtime
+from yulu.services.outbox import OutboxSender, SenderConfig
+from yulu.storage import outbox
 
 SECRET = "bench-secret-key-0123456789"
 
@@ -46,9 +45,12 @@ SECRET = "bench-secret-key-0123456789"
 async def _open_chats(url: str, user_ids: list[int]) -> None:
     async with aiohttp.ClientSession() as http:
         for start in range(0, len(user_ids), 200):
-            await asyncio.gather(*(
-                http.post(f"{url}/sandbox/api/users/{u}/messages", json={"text": "hi"})
-                for u in user_ids[start:start + 200]))
+            await asyncio.gather(
+                *(
+                    http.post(f"{url}/sandbox/api/users/{u}/messages", json={"text": "hi"})
+                    for u in user_ids[start : start + 200]
+                )
+            )
 
 
 async def sustained_rate(database_url: str, messages: int, rate: float) -> dict:
@@ -61,11 +63,20 @@ async def sustained_rate(database_url: str, messages: int, rate: float) -> dict:
         graduate_ids = await make_graduates(runtime, user_ids, cadre_id=None)
         async with runtime.session_factory.begin() as session:
             for graduate_id, user_id in zip(graduate_ids, user_ids, strict=True):
-                await outbox.enqueue(session, key=f"bench:{graduate_id}", kind="bench",
-                                     chat_id=user_id, text="通知", graduate_id=graduate_id)
+                await outbox.enqueue(
+                    session,
+                    key=f"bench:{graduate_id}",
+                    kind="bench",
+                    chat_id=user_id,
+                    text="通知",
+                    graduate_id=graduate_id,
+                )
         bot = create_bot("123456:ABC", sandbox.url)
-        sender = OutboxSender(runtime.session_factory, TelegramTransport(bot),
-                              SenderConfig(rate_per_second=rate, batch_size=50))
+        sender = OutboxSender(
+            runtime.session_factory,
+            TelegramTransport(bot),
+            SenderConfig(rate_per_second=rate, batch_size=50),
+        )
         started = time.monotonic()
         while await sender.run_once():
             pass
@@ -77,10 +88,13 @@ async def sustained_rate(database_url: str, messages: int, rate: float) -> dict:
     await sandbox.stop()
     sent = sorted(s["mono"] for s in stats["sent"] if s.get("text") == "通知")
     span = sent[-1] - sent[0]
-    return {"messages": len(sent), "seconds": round(elapsed, 1),
-            "sustained_rate": round((len(sent) - 1) / span, 2),
-            "share_of_configured": round((len(sent) - 1) / span / rate, 3),
-            "429s": stats.get("limited", 0) + stats["errors_by_status"].get("429", 0)}
+    return {
+        "messages": len(sent),
+        "seconds": round(elapsed, 1),
+        "sustained_rate": round((len(sent) - 1) / span, 2),
+        "share_of_configured": round((len(sent) - 1) / span / rate, 3),
+        "429s": stats.get("limited", 0) + stats["errors_by_status"].get("429", 0),
+    }
 
 
 def _http(url: str) -> dict:
@@ -93,8 +107,11 @@ def kill_and_restart(database_url: str, messages: int, rate: float) -> dict:
     folder = Path(tempfile.mkdtemp())
     port = 18_000 + os.getpid() % 1000
     api = f"http://127.0.0.1:{port}"
-    sandbox = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    sandbox = subprocess.Popen(
+        [sys.executable, "-m", "yulu.sandbox", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(3)
     user_ids = list(range(2_000_000, 2_000_000 + messages))
     asyncio.run(_open_chats(api, user_ids))
@@ -104,24 +121,42 @@ def kill_and_restart(database_url: str, messages: int, rate: float) -> dict:
             await make_graduates(rt, user_ids, cadre_id=None)
 
     asyncio.run(seed())
-    env = {**os.environ, "YULU_DATABASE_URL": database_url, "YULU_SECRET_KEY": SECRET,
-           "YULU_TELEGRAM_TOKEN": "123456:ABC", "YULU_TELEGRAM_API_BASE": api,
-           "YULU_OUTBOX_RATE_PER_SECOND": str(rate), "YULU_OUTBOX_LEASE_SECONDS": "5",
-           "YULU_OUTBOX_QUIET_START": "00:00", "YULU_OUTBOX_QUIET_END": "00:00",
-           "YULU_SCHEDULER_ENABLED": "false", "YULU_NLU_MODEL_DIR": str(folder / "model")}
+    env = {
+        **os.environ,
+        "YULU_DATABASE_URL": database_url,
+        "YULU_SECRET_KEY": SECRET,
+        "YULU_TELEGRAM_TOKEN": "123456:ABC",
+        "YULU_TELEGRAM_API_BASE": api,
+        "YULU_OUTBOX_RATE_PER_SECOND": str(rate),
+        "YULU_OUTBOX_LEASE_SECONDS": "5",
+        "YULU_OUTBOX_QUIET_START": "00:00",
+        "YULU_OUTBOX_QUIET_END": "00:00",
+        "YULU_SCHEDULER_ENABLED": "false",
+        "YULU_NLU_MODEL_DIR": str(folder / "model"),
+    }
 
     def start() -> subprocess.Popen:
         log = (folder / "yulu-run.log").open("ab")
-        return subprocess.Popen([sys.executable, "-m", "yulu", "run"], env=env, cwd=folder,
-                                stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            [sys.executable, "-m", "yulu", "run"],
+            env=env,
+            cwd=folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
 
     def delivered() -> Counter:
         stats = _http(f"{api}/sandbox/api/stats")
         return Counter(s["chat_id"] for s in stats["sent"] if "调查" in (s.get("text") or ""))
 
     process = start()
-    subprocess.run([sys.executable, "-m", "yulu", "checkin", "run", "--period", "2026-07"],
-                   env=env, cwd=folder, capture_output=True, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "yulu", "checkin", "run", "--period", "2026-07"],
+        env=env,
+        cwd=folder,
+        capture_output=True,
+        check=True,
+    )
     while sum(delivered().values()) < messages // 2:
         time.sleep(0.2)
     process.send_signal(signal.SIGKILL)
@@ -135,9 +170,13 @@ def kill_and_restart(database_url: str, messages: int, rate: float) -> dict:
     process.send_signal(signal.SIGINT)
     process.wait(30)
     sandbox.terminate()
-    return {"log": str(folder / "yulu-run.log"), "messages": messages, "sent_before_kill": at_kill,
-            "missing": messages - len(counts),
-            "duplicated": sum(1 for n in counts.values() if n > 1)}
+    return {
+        "log": str(folder / "yulu-run.log"),
+        "messages": messages,
+        "sent_before_kill": at_kill,
+        "missing": messages - len(counts),
+        "duplicated": sum(1 for n in counts.values() if n > 1),
+    }
 
 
 def main() -> None:
@@ -152,7 +191,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder, fresh_database(args.backend, Path(folder)) as url:
         print("sustained:", json.dumps(asyncio.run(sustained_rate(url, args.messages, args.rate))))
     with tempfile.TemporaryDirectory() as folder, fresh_database(args.backend, Path(folder)) as url:
-        print("kill -9 restart:", json.dumps(kill_and_restart(url, args.restart_messages, args.rate)))
+        print(
+            "kill -9 restart:", json.dumps(kill_and_restart(url, args.restart_messages, args.rate))
+        )
 
 
 if __name__ == "__main__":

@@ -16,14 +16,14 @@ from aiogram.types import BotCommand
 from aiohttp import ClientError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.fsm import SqlStorage
-from bot.handlers import get_routers
-from bot.middlewares import CommitBeforeReply, UpdateSessionMiddleware
-from bot.throttle import RetryAfterMiddleware
-from services.privacy import FieldCipher
-from services.understanding import Understanding
-from yulu.config import Settings
-from yulu.i18n import Translator
+from yulu.bot.fsm import SqlStorage
+from yulu.bot.handlers import get_routers
+from yulu.bot.middlewares import CommitBeforeReply, UpdateSessionMiddleware
+from yulu.bot.throttle import RetryAfterMiddleware
+from yulu.core.config import Settings
+from yulu.core.i18n import Translator
+from yulu.services.privacy import FieldCipher
+from yulu.services.understanding import Understanding
 
 log = logging.getLogger(__name__)
 COMMANDS = ("start", "help", "profile", "jobs", "cancel")

@@ -15,7 +15,7 @@ from aiogram.exceptions import (
 from aiogram.types import InlineKeyboardMarkup
 from aiohttp import ClientError
 
-from services.outbox import Blocked, Permanent, RetryAfter, Transient
+from yulu.services.outbox import Blocked, Permanent, RetryAfter, Transient
 
 
 class TelegramTransport:

@@ -8,12 +8,14 @@ from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import people
+from yulu.services import people
 
 
 class IsCadre(Filter):
     """Passes bound cadres only, and hands the handler its `cadre`."""
 
-    async def __call__(self, event: Message | CallbackQuery, session: AsyncSession) -> bool | dict[str, Any]:
+    async def __call__(
+        self, event: Message | CallbackQuery, session: AsyncSession
+    ) -> bool | dict[str, Any]:
         cadre = await people.cadre_for_user(session, event.from_user.id)
         return {"cadre": cadre} if cadre is not None else False

@@ -16,7 +16,7 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, StorageKey
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from storage.conversations import get_conversation, upsert_conversation
+from yulu.storage.conversations import get_conversation, upsert_conversation
 
 update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import CaseOutcome, CheckinDetail, MenuAction, NluConfirm, SignupAction
-from services.buttons import checkin_buttons, inline
-from services.cases import OUTCOMES
-from services.checkin import INCOME_BANDS
-from storage.models import EducationLevel, EmploymentStatus
-from yulu.i18n import Translator
+from yulu.bot.callbacks import CaseOutcome, CheckinDetail, MenuAction, NluConfirm, SignupAction
+from yulu.core.i18n import Translator
+from yulu.services.buttons import checkin_buttons, inline
+from yulu.services.cases import OUTCOMES
+from yulu.services.checkin import INCOME_BANDS
+from yulu.storage.models import EducationLevel, EmploymentStatus
 
 SIGNUP_STATUSES = (
     EmploymentStatus.EMPLOYED,
@@ -44,7 +44,10 @@ def _button(text: str, action: str, value: str = "") -> InlineKeyboardButton:
 def consent_keyboard(t: Translator) -> InlineKeyboardMarkup:
     """Agree or decline the data notice."""
     return InlineKeyboardMarkup(
-        inline_keyboard=[[_button(t("signup-agree"), "agree")], [_button(t("signup-decline"), "decline")]]
+        inline_keyboard=[
+            [_button(t("signup-agree"), "agree")],
+            [_button(t("signup-decline"), "decline")],
+        ]
     )
 
 
@@ -67,14 +70,16 @@ def field_keyboard(t: Translator, field: str, *, this_year: int) -> InlineKeyboa
 def _education_grid(t: Translator, this_year: int) -> InlineKeyboardMarkup:
     rows = []
     for year in range(this_year - 2, this_year + 2):
-        rows.append([
-            _button(
-                t("signup-education-button", level=t(f"education-{level.value}"), year=year),
-                "answer",
-                f"{level.value} {year}",
-            )
-            for level in EducationLevel
-        ])
+        rows.append(
+            [
+                _button(
+                    t("signup-education-button", level=t(f"education-{level.value}"), year=year),
+                    "answer",
+                    f"{level.value} {year}",
+                )
+                for level in EducationLevel
+            ]
+        )
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
@@ -98,7 +103,10 @@ def detail_keyboard(t: Translator, field: str, *, this_year: int) -> InlineKeybo
         values = [code for code, _, _ in INCOME_BANDS]
         buttons = [_detail(t(f"checkin-income-{v}"), field, v) for v in values]
     elif field == "stable":
-        buttons = [_detail(t("checkin-stable-yes"), field, "是"), _detail(t("checkin-stable-no"), field, "否")]
+        buttons = [
+            _detail(t("checkin-stable-yes"), field, "是"),
+            _detail(t("checkin-stable-no"), field, "否"),
+        ]
     elif field == "until":
         buttons = [_detail(str(y), field, str(y)) for y in range(this_year, this_year + 4)]
     else:
@@ -107,14 +115,18 @@ def detail_keyboard(t: Translator, field: str, *, this_year: int) -> InlineKeybo
 
 
 def _detail(text: str, field: str, value: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text=text, callback_data=CheckinDetail(field=field, value=value).pack())
+    return InlineKeyboardButton(
+        text=text, callback_data=CheckinDetail(field=field, value=value).pack()
+    )
 
 
 def outcome_keyboard(t: Translator, case_id: int) -> InlineKeyboardMarkup:
     """How a case ended."""
     buttons = [
-        InlineKeyboardButton(text=t(f"case-outcome-{o}"),
-                             callback_data=CaseOutcome(case_id=case_id, outcome=o).pack())
+        InlineKeyboardButton(
+            text=t(f"case-outcome-{o}"),
+            callback_data=CaseOutcome(case_id=case_id, outcome=o).pack(),
+        )
         for o in OUTCOMES
     ]
     return InlineKeyboardMarkup(inline_keyboard=_rows(buttons, 2))
@@ -122,10 +134,18 @@ def outcome_keyboard(t: Translator, case_id: int) -> InlineKeyboardMarkup:
 
 def confirm_keyboard(t: Translator, intent: str) -> InlineKeyboardMarkup:
     """是的 / 不是 for an uncertain critical guess."""
-    return InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text=t("nlu-yes"), callback_data=NluConfirm(intent=intent, yes=True).pack()),
-        InlineKeyboardButton(text=t("nlu-no"), callback_data=NluConfirm(intent=intent, yes=False).pack()),
-    ]])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(
+                    text=t("nlu-yes"), callback_data=NluConfirm(intent=intent, yes=True).pack()
+                ),
+                InlineKeyboardButton(
+                    text=t("nlu-no"), callback_data=NluConfirm(intent=intent, yes=False).pack()
+                ),
+            ]
+        ]
+    )
 
 
 def checkin_keyboard(t: Translator, period: str) -> InlineKeyboardMarkup:

@@ -13,8 +13,8 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.fsm import update_session
-from storage.updates import claim_update
+from yulu.bot.fsm import update_session
+from yulu.storage.updates import claim_update
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]

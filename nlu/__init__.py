@@ -4,11 +4,11 @@ A pure library: no aiogram, no storage, no bot. Services call `build_nlu(setting
 `await service.parse(text)`.
 """
 
-from nlu.embedded import EmbeddedInterpreter
-from nlu.intents import CRITICAL_INTENTS, INTENTS
-from nlu.rasa import RasaInterpreter
-from nlu.result import Parse
-from nlu.service import NluService, build_nlu
+from yulu.nlu.embedded import EmbeddedInterpreter
+from yulu.nlu.intents import CRITICAL_INTENTS, INTENTS
+from yulu.nlu.rasa import RasaInterpreter
+from yulu.nlu.result import Parse
+from yulu.nlu.service import NluService, build_nlu
 
 __all__ = [
     "CRITICAL_INTENTS",

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlu.features import Featurizer
+from yulu.nlu.features import Featurizer
 
 # Inverse regularisation: high enough that a clear sentence gets a confident (>0.6) probability.
 DEFAULT_C = 20.0

@@ -10,13 +10,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlu.classifier import DEFAULT_C, IntentModel, train_intent_model
-from nlu.entities import extract_entities, warm_up
-from nlu.features import FeatureConfig, Featurizer
-from nlu.pinyin import build_pinyin_table
-from nlu.places import Gazetteer, build_gazetteer
-from nlu.result import Parse
-from nlu.training_data import DATA_DIR, data_files, data_hash, load_training_data
+from yulu.nlu.classifier import DEFAULT_C, IntentModel, train_intent_model
+from yulu.nlu.entities import extract_entities, warm_up
+from yulu.nlu.features import FeatureConfig, Featurizer
+from yulu.nlu.pinyin import build_pinyin_table
+from yulu.nlu.places import Gazetteer, build_gazetteer
+from yulu.nlu.result import Parse
+from yulu.nlu.training_data import DATA_DIR, data_files, data_hash, load_training_data
 
 log = logging.getLogger(__name__)
 

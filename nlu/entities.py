@@ -12,9 +12,9 @@ import re
 from dataclasses import dataclass
 from types import ModuleType
 
-from nlu._jionlp import jionlp
-from nlu.places import Gazetteer, build_gazetteer
-from nlu.text import fold_width
+from yulu.nlu._jionlp import jionlp
+from yulu.nlu.places import Gazetteer, build_gazetteer
+from yulu.nlu.text import fold_width
 
 # --- income -------------------------------------------------------------------------------
 
@@ -259,7 +259,7 @@ def _candidates(text: str, gazetteer: Gazetteer) -> list[dict]:
 
 
 def extract_entities(text: str, *, gazetteer: Gazetteer | None = None) -> list[dict]:
-    """Rasa-shaped entities {entity, value, start, end}: income, phone, id_number, province, city."""
+    """Rasa-shaped entities {entity, value, start, end}: income, phone, id number, places."""
     accepted: list[dict] = []
     for entity in _candidates(text, gazetteer or default_gazetteer()):
         if all(entity["end"] <= a["start"] or entity["start"] >= a["end"] for a in accepted):

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlu.classifier import DEFAULT_C, make_pipeline, train_intent_model
-from nlu.features import FeatureConfig, Featurizer
-from nlu.pinyin import build_pinyin_table
-from nlu.training_data import Example
+from yulu.nlu.classifier import DEFAULT_C, make_pipeline, train_intent_model
+from yulu.nlu.features import FeatureConfig, Featurizer
+from yulu.nlu.pinyin import build_pinyin_table
+from yulu.nlu.training_data import Example
 
 
 @dataclass(frozen=True)

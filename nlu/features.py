@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nlu.pinyin import syllables_of, to_syllables
-from nlu.text import normalize
+from yulu.nlu.pinyin import syllables_of, to_syllables
+from yulu.nlu.text import normalize
 
 _TOKENS = re.compile(r"[a-z]+|\S")
 

@@ -10,7 +10,7 @@ import collections
 import unicodedata
 from collections.abc import Iterable, Mapping
 
-from nlu._jionlp import jionlp
+from yulu.nlu._jionlp import jionlp
 
 # Chat readings that a phrase dictionary under-counts (了解, 还款, 首都 outnumber 了, 还, 都).
 _CHAT_READINGS = {"了": "le", "还": "hai", "都": "dou", "着": "zhe", "行": "xing", "得": "de"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from nlu._jionlp import jionlp
+from yulu.nlu._jionlp import jionlp
 
 # Short names that are also everyday words: matched only by their full official name.
 AMBIGUOUS_ALIASES = frozenset(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from nlu.embedded import EmbeddedInterpreter
-from nlu.result import Parse
+from yulu.nlu.embedded import EmbeddedInterpreter
+from yulu.nlu.result import Parse
 
 if TYPE_CHECKING:
     import aiohttp

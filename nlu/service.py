@@ -6,14 +6,14 @@ import inspect
 from pathlib import Path
 from typing import Literal, Protocol
 
-from nlu.embedded import EmbeddedInterpreter
-from nlu.intents import CRITICAL_INTENTS
-from nlu.rasa import RasaInterpreter
-from nlu.result import Parse
+from yulu.nlu.embedded import EmbeddedInterpreter
+from yulu.nlu.intents import CRITICAL_INTENTS
+from yulu.nlu.rasa import RasaInterpreter
+from yulu.nlu.result import Parse
 
 
 class NluSettingsLike(Protocol):
-    """The shape of yulu.config.NluSettings (nlu/ does not import the application)."""
+    """The shape of yulu.core.config.NluSettings (nlu/ does not import the application)."""
 
     backend: Literal["embedded", "rasa"]
     rasa_url: str

@@ -19,4 +19,6 @@ fi
 python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[test]'
+echo "== lint: ruff and the import contract (scripts/lint.sh)"
+bash scripts/lint.sh
 exec .venv/bin/python -m pytest -ra "$@"

@@ -26,7 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
-from storage.models import (
+from yulu.storage.models import (
     Base,
     Cadre,
     Graduate,
@@ -36,7 +36,7 @@ from storage.models import (
     RosterEntry,
     utcnow,
 )
-from storage.queries import insert_for
+from yulu.storage.queries import insert_for
 
 
 class CampaignAnswer(Base):
@@ -49,7 +49,8 @@ class CampaignAnswer(Base):
     edition: Mapped[int]  # the year the campaign ran for
     graduate_id: Mapped[int] = mapped_column(ForeignKey("graduate.id", ondelete="CASCADE"))
     roster_entry_id: Mapped[int | None] = mapped_column(
-        ForeignKey("roster_entry.id", ondelete="SET NULL"))
+        ForeignKey("roster_entry.id", ondelete="SET NULL")
+    )
     value: Mapped[str] = mapped_column(String(40))
     via: Mapped[str] = mapped_column(String(10))  # button
     answered_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -89,10 +90,19 @@ def audience_query(audience: AudienceFilter) -> Select:
 
 def _graduate_audience(audience: AudienceFilter) -> Select:
     query = (
-        select(Graduate.id.label("cursor"), Graduate.id.label("graduate_id"), Graduate.chat_id,
-               Graduate.name, Graduate.unsubscribed_at, Graduate.unreachable_at,
-               Region.full_name.label("county"), Graduate.phone_enc, Graduate.school,
-               Graduate.graduation_year, Cadre.name.label("cadre"))
+        select(
+            Graduate.id.label("cursor"),
+            Graduate.id.label("graduate_id"),
+            Graduate.chat_id,
+            Graduate.name,
+            Graduate.unsubscribed_at,
+            Graduate.unreachable_at,
+            Region.full_name.label("county"),
+            Graduate.phone_enc,
+            Graduate.school,
+            Graduate.graduation_year,
+            Cadre.name.label("cadre"),
+        )
         .join(Region, Region.id == Graduate.hukou_region_id)
         .outerjoin(Cadre, Cadre.id == Graduate.cadre_id)
     )
@@ -106,15 +116,26 @@ def _graduate_audience(audience: AudienceFilter) -> Select:
 
 def _roster_audience(audience: AudienceFilter) -> Select:
     linked = aliased(Graduate)
-    first_match = (select(func.min(Graduate.id))
-                   .where(Graduate.roster_entry_id == RosterEntry.id)
-                   .correlate(RosterEntry).scalar_subquery())
+    first_match = (
+        select(func.min(Graduate.id))
+        .where(Graduate.roster_entry_id == RosterEntry.id)
+        .correlate(RosterEntry)
+        .scalar_subquery()
+    )
     query = (
-        select(RosterEntry.id.label("cursor"), linked.id.label("graduate_id"), linked.chat_id,
-               func.coalesce(linked.name, RosterEntry.name).label("name"),
-               linked.unsubscribed_at, linked.unreachable_at, Region.full_name.label("county"),
-               func.coalesce(linked.phone_enc, RosterEntry.phone_enc).label("phone_enc"),
-               RosterEntry.school, RosterEntry.graduation_year, Cadre.name.label("cadre"))
+        select(
+            RosterEntry.id.label("cursor"),
+            linked.id.label("graduate_id"),
+            linked.chat_id,
+            func.coalesce(linked.name, RosterEntry.name).label("name"),
+            linked.unsubscribed_at,
+            linked.unreachable_at,
+            Region.full_name.label("county"),
+            func.coalesce(linked.phone_enc, RosterEntry.phone_enc).label("phone_enc"),
+            RosterEntry.school,
+            RosterEntry.graduation_year,
+            Cadre.name.label("cadre"),
+        )
         .join(Region, Region.id == RosterEntry.hukou_region_id)
         .outerjoin(linked, linked.id == first_match)
         .outerjoin(Cadre, Cadre.id == RosterEntry.cadre_id)
@@ -138,8 +159,9 @@ def _common_filters(query: Select, audience: AudienceFilter, *, status_of: type)
     if audience.statuses:
         query = query.where(status_of.status.in_(audience.statuses))
     if audience.regions:
-        query = query.where(or_(*(Region.full_name.contains(name, autoescape=True)
-                                  for name in audience.regions)))
+        query = query.where(
+            or_(*(Region.full_name.contains(name, autoescape=True) for name in audience.regions))
+        )
     if audience.key_county is not None:
         query = query.where(Region.key_county.is_(audience.key_county))
     if audience.household_types:
@@ -149,8 +171,9 @@ def _common_filters(query: Select, audience: AudienceFilter, *, status_of: type)
     return query
 
 
-async def audience_batch(session: AsyncSession, audience: AudienceFilter, *, after: int,
-                         limit: int) -> Sequence[Row]:
+async def audience_batch(
+    session: AsyncSession, audience: AudienceFilter, *, after: int, limit: int
+) -> Sequence[Row]:
     """The next `limit` audience rows after cursor `after`."""
     query = audience_query(audience)
     cursor = query.selected_columns.cursor
@@ -159,16 +182,20 @@ async def audience_batch(session: AsyncSession, audience: AudienceFilter, *, aft
 
 async def audience_size(session: AsyncSession, audience: AudienceFilter) -> int:
     """How many rows the audience has (for a progress bar)."""
-    return await session.scalar(select(func.count()).select_from(audience_query(audience)
-                                                                 .order_by(None).subquery()))
+    return await session.scalar(
+        select(func.count()).select_from(audience_query(audience).order_by(None).subquery())
+    )
 
 
 async def save_answer(session: AsyncSession, values: dict) -> None:
     """Insert an answer, or replace the graduate's earlier answer to the same campaign and year."""
     statement = insert_for(session, CampaignAnswer).values(**values)
-    await session.execute(statement.on_conflict_do_update(
-        index_elements=["campaign", "edition", "graduate_id"],
-        set_={k: values[k] for k in ("value", "via", "answered_at", "roster_entry_id")}))
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["campaign", "edition", "graduate_id"],
+            set_={k: values[k] for k in ("value", "via", "answered_at", "roster_entry_id")},
+        )
+    )
 
 
 async def answer_counts(session: AsyncSession, *, campaign: str, edition: int) -> dict[str, int]:
@@ -176,17 +203,26 @@ async def answer_counts(session: AsyncSession, *, campaign: str, edition: int) -
     rows = await session.execute(
         select(CampaignAnswer.value, func.count(CampaignAnswer.id))
         .where(CampaignAnswer.campaign == campaign, CampaignAnswer.edition == edition)
-        .group_by(CampaignAnswer.value))
+        .group_by(CampaignAnswer.value)
+    )
     return dict(rows.all())
 
 
 def answers_query(*, campaign: str, edition: int) -> Select:
     """Each answer with its graduate's ledger fields, in answer order."""
     return (
-        select(CampaignAnswer.graduate_id, CampaignAnswer.value, CampaignAnswer.answered_at,
-               Graduate.name, Graduate.phone_enc, Graduate.school, Graduate.graduation_year,
-               Region.full_name.label("county"), Cadre.name.label("cadre"),
-               RosterEntry.household_type)
+        select(
+            CampaignAnswer.graduate_id,
+            CampaignAnswer.value,
+            CampaignAnswer.answered_at,
+            Graduate.name,
+            Graduate.phone_enc,
+            Graduate.school,
+            Graduate.graduation_year,
+            Region.full_name.label("county"),
+            Cadre.name.label("cadre"),
+            RosterEntry.household_type,
+        )
         .join(Graduate, Graduate.id == CampaignAnswer.graduate_id)
         .join(Region, Region.id == Graduate.hukou_region_id)
         .outerjoin(Cadre, Cadre.id == Graduate.cadre_id)
@@ -198,7 +234,8 @@ def answers_query(*, campaign: str, edition: int) -> Select:
 
 def _keyed(prefix: str) -> Select:
     return select(OutboxMessage).where(
-        OutboxMessage.idempotency_key.startswith(prefix, autoescape=True))
+        OutboxMessage.idempotency_key.startswith(prefix, autoescape=True)
+    )
 
 
 async def delivery_counts(session: AsyncSession, *, key_prefix: str) -> dict[str, int]:
@@ -212,6 +249,7 @@ async def failure_reasons(session: AsyncSession, *, key_prefix: str) -> list[tup
     """Why messages failed for good, most frequent first."""
     keyed = _keyed(key_prefix).where(OutboxMessage.status == OutboxStatus.FAILED).subquery()
     reason = func.coalesce(keyed.c.last_error, "")
-    rows = await session.execute(select(reason, func.count()).group_by(reason)
-                                 .order_by(func.count().desc()))
+    rows = await session.execute(
+        select(reason, func.count()).group_by(reason).order_by(func.count().desc())
+    )
     return [(text, count) for text, count in rows]

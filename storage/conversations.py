@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import ConversationState, utcnow
-from storage.queries import insert_for
+from yulu.storage.models import ConversationState, utcnow
+from yulu.storage.queries import insert_for
 
 
 async def get_conversation(session: AsyncSession, key: str) -> ConversationState | None:

@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from storage.models import (
+from yulu.storage.models import (
     Base,
     Cadre,
     EmploymentStatus,
@@ -38,7 +38,7 @@ from storage.models import (
     Region,
     utcnow,
 )
-from storage.queries import insert_for
+from yulu.storage.queries import insert_for
 
 ANY_CODE = "*"  # the code every graduate holds and a 不限专业 posting asks for
 
@@ -253,9 +253,11 @@ async def upsert_postings(session: AsyncSession, rows: list[dict[str, Any]]) -> 
     values = [{**row, "imported_at": now, "updated_at": now} for row in rows]
     statement = insert_for(session, Posting).values(values)
     updatable = [c for c in values[0] if c not in ("source_key", "imported_at")]
-    await session.execute(statement.on_conflict_do_update(
-        index_elements=["source_key"], set_={c: statement.excluded[c] for c in updatable}
-    ))
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["source_key"], set_={c: statement.excluded[c] for c in updatable}
+        )
+    )
     keys = [row["source_key"] for row in rows]
     found = await session.execute(
         select(Posting.source_key, Posting.id).where(Posting.source_key.in_(keys))
@@ -266,11 +268,15 @@ async def upsert_postings(session: AsyncSession, rows: list[dict[str, Any]]) -> 
 async def replace_posting_trades(session: AsyncSession, codes: dict[int, dict[str, int]]) -> None:
     """Set each posting's trade codes (posting id → code → weight), with its matching fields."""
     await session.execute(delete(PostingTrade).where(PostingTrade.posting_id.in_(list(codes))))
-    found_postings = await session.scalars(select(Posting).where(Posting.id.in_(list(codes)))
-                                           .execution_options(populate_existing=True))
+    found_postings = await session.scalars(
+        select(Posting).where(Posting.id.in_(list(codes))).execution_options(populate_existing=True)
+    )
     postings = {posting.id: posting for posting in found_postings}
-    rows = [{"posting_id": pid, "code": code, "weight": weight, **_match_fields(postings[pid])}
-            for pid, found in codes.items() for code, weight in found.items()]
+    rows = [
+        {"posting_id": pid, "code": code, "weight": weight, **_match_fields(postings[pid])}
+        for pid, found in codes.items()
+        for code, weight in found.items()
+    ]
     if rows:
         await session.execute(insert_for(session, PostingTrade), rows)
 
@@ -278,11 +284,14 @@ async def replace_posting_trades(session: AsyncSession, codes: dict[int, dict[st
 def _match_fields(posting: Posting) -> dict[str, Any]:
     region = posting.region
     return {
-        "kind": posting.kind, "province": region.province if region else "",
+        "kind": posting.kind,
+        "province": region.province if region else "",
         "city": (region.city or "") if region else "",
         "county": (region.county or "") if region else "",
-        "education_min": posting.education_min, "deadline": posting.deadline,
-        "region_key": posting.region_id or 0, "trade_key": posting.trade_key,
+        "education_min": posting.education_min,
+        "deadline": posting.deadline,
+        "region_key": posting.region_id or 0,
+        "trade_key": posting.trade_key,
         "pay": posting.pay_max or posting.pay_min or 0,
     }
 
@@ -294,7 +303,8 @@ async def stale_postings(
     rows = await session.execute(
         select(Posting.id, Posting.majors)
         .where(Posting.id > after_id, Posting.map_version != version)
-        .order_by(Posting.id).limit(limit)
+        .order_by(Posting.id)
+        .limit(limit)
     )
     return [(posting_id, majors) for posting_id, majors in rows]
 
@@ -303,8 +313,11 @@ async def set_posting_trades(
     session: AsyncSession, *, posting_id: int, trade_key: str, version: str
 ) -> None:
     """Record which trade key and map version a posting's codes now have."""
-    await session.execute(update(Posting).where(Posting.id == posting_id)
-                          .values(trade_key=trade_key, map_version=version))
+    await session.execute(
+        update(Posting)
+        .where(Posting.id == posting_id)
+        .values(trade_key=trade_key, map_version=version)
+    )
 
 
 async def postings_by_ids(session: AsyncSession, ids: Iterable[int]) -> dict[int, Posting]:
@@ -321,13 +334,17 @@ async def stale_graduate_majors(
 ) -> list[tuple[int, str]]:
     """(id, major) of graduates in an id range whose codes are missing or out of date."""
     current = exists().where(
-        GraduateTrade.graduate_id == Graduate.id, GraduateTrade.code == ANY_CODE,
-        GraduateTrade.major == Graduate.major, GraduateTrade.map_version == version,
-        GraduateTrade.graduate_id > after_id, GraduateTrade.graduate_id <= upto_id,
+        GraduateTrade.graduate_id == Graduate.id,
+        GraduateTrade.code == ANY_CODE,
+        GraduateTrade.major == Graduate.major,
+        GraduateTrade.map_version == version,
+        GraduateTrade.graduate_id > after_id,
+        GraduateTrade.graduate_id <= upto_id,
     )
     rows = await session.execute(
-        select(Graduate.id, Graduate.major)
-        .where(Graduate.id > after_id, Graduate.id <= upto_id, ~current)
+        select(Graduate.id, Graduate.major).where(
+            Graduate.id > after_id, Graduate.id <= upto_id, ~current
+        )
     )
     return [(graduate_id, major) for graduate_id, major in rows]
 
@@ -336,10 +353,18 @@ async def graduate_trades_current(
     session: AsyncSession, graduate_id: int, *, major: str, version: str
 ) -> bool:
     """Whether a graduate's codes were derived from this major text and this map."""
-    return bool(await session.scalar(select(exists().where(
-        GraduateTrade.graduate_id == graduate_id, GraduateTrade.code == ANY_CODE,
-        GraduateTrade.major == major, GraduateTrade.map_version == version,
-    ))))
+    return bool(
+        await session.scalar(
+            select(
+                exists().where(
+                    GraduateTrade.graduate_id == graduate_id,
+                    GraduateTrade.code == ANY_CODE,
+                    GraduateTrade.major == major,
+                    GraduateTrade.map_version == version,
+                )
+            )
+        )
+    )
 
 
 async def replace_graduate_trades(
@@ -347,9 +372,11 @@ async def replace_graduate_trades(
 ) -> None:
     """Set each graduate's codes (graduate id → (major text, code → weight))."""
     await session.execute(delete(GraduateTrade).where(GraduateTrade.graduate_id.in_(list(codes))))
-    rows = [{"graduate_id": gid, "code": code, "weight": weight, "major": major,
-             "map_version": version}
-            for gid, (major, found) in codes.items() for code, weight in found.items()]
+    rows = [
+        {"graduate_id": gid, "code": code, "weight": weight, "major": major, "map_version": version}
+        for gid, (major, found) in codes.items()
+        for code, weight in found.items()
+    ]
     if rows:
         await session.execute(insert_for(session, GraduateTrade), rows)
 
@@ -358,15 +385,24 @@ async def replace_graduate_trades(
 
 
 async def add_interest(
-    session: AsyncSession, *, graduate_id: int, posting_id: int, cadre_id: int | None,
+    session: AsyncSession,
+    *,
+    graduate_id: int,
+    posting_id: int,
+    cadre_id: int | None,
     cadre_told: bool,
 ) -> bool:
     """Record interest once; True when it is new."""
     result = await session.execute(
-        insert_for(session, JobInterest).values(
-            graduate_id=graduate_id, posting_id=posting_id, cadre_id=cadre_id,
-            cadre_told=cadre_told, created_at=utcnow(),
-        ).on_conflict_do_nothing()
+        insert_for(session, JobInterest)
+        .values(
+            graduate_id=graduate_id,
+            posting_id=posting_id,
+            cadre_id=cadre_id,
+            cadre_told=cadre_told,
+            created_at=utcnow(),
+        )
+        .on_conflict_do_nothing()
     )
     return result.rowcount == 1
 
@@ -375,27 +411,36 @@ async def upsert_rejection(session: AsyncSession, values: dict[str, Any]) -> Non
     """Record (or re-record, with a reason) that a graduate declined a posting."""
     now = utcnow()
     statement = insert_for(session, JobRejection).values(**values, created_at=now, updated_at=now)
-    await session.execute(statement.on_conflict_do_update(
-        index_elements=["graduate_id", "posting_id"],
-        set_={"reason": statement.excluded.reason, "updated_at": now},
-    ))
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["graduate_id", "posting_id"],
+            set_={"reason": statement.excluded.reason, "updated_at": now},
+        )
+    )
 
 
 async def set_notices_while_employed(session: AsyncSession, graduate_id: int, value: bool) -> None:
     """Opt an employed graduate in to (or out of) notices."""
     statement = insert_for(session, JobPreference).values(
-        graduate_id=graduate_id, notices_while_employed=value, updated_at=utcnow())
-    await session.execute(statement.on_conflict_do_update(
-        index_elements=["graduate_id"],
-        set_={"notices_while_employed": value, "updated_at": utcnow()},
-    ))
+        graduate_id=graduate_id, notices_while_employed=value, updated_at=utcnow()
+    )
+    await session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["graduate_id"],
+            set_={"notices_while_employed": value, "updated_at": utcnow()},
+        )
+    )
 
 
 async def notices_while_employed(session: AsyncSession, graduate_id: int) -> bool:
     """Whether an employed graduate opted in to notices."""
-    return bool(await session.scalar(
-        select(JobPreference.notices_while_employed).where(JobPreference.graduate_id == graduate_id)
-    ))
+    return bool(
+        await session.scalar(
+            select(JobPreference.notices_while_employed).where(
+                JobPreference.graduate_id == graduate_id
+            )
+        )
+    )
 
 
 async def stream_interest(

@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.jobs import (
+from yulu.storage.jobs import (
     ANY_TRADE_KEY,
     LOOKING,
     OUT_OF_WORK,
@@ -53,7 +53,7 @@ from storage.jobs import (
     PostingTrade,
     RejectionReason,
 )
-from storage.models import (
+from yulu.storage.models import (
     Base,
     CheckIn,
     EducationLevel,
@@ -63,7 +63,7 @@ from storage.models import (
     Region,
     utcnow,
 )
-from storage.queries import insert_for
+from yulu.storage.queries import insert_for
 
 
 @dataclass(frozen=True)
@@ -93,25 +93,38 @@ class Pick:
 # closest trade (major 3, class 2, group 1, 不限 0); within a tier, the closest place, the newest.
 TIERS = tuple((kind, weight) for kind in (2, 1) for weight in (3, 2, 1, 0))
 
+
 def _reachable() -> ColumnElement[bool]:
-    return and_(Graduate.chat_id.is_not(None), Graduate.unsubscribed_at.is_(None),
-                Graduate.unreachable_at.is_(None))
+    return and_(
+        Graduate.chat_id.is_not(None),
+        Graduate.unsubscribed_at.is_(None),
+        Graduate.unreachable_at.is_(None),
+    )
 
 
 def _wants_notices(period: str) -> ColumnElement[bool]:
     """Looking for work; or working and opted in, or the last check-in said the job is unstable."""
     answered, latest_row = aliased(CheckIn), aliased(CheckIn)
-    latest = (select(func.max(answered.period))
-              .where(answered.graduate_id == Graduate.id, answered.answered_at.is_not(None))
-              .correlate(Graduate).scalar_subquery())  # two levels down: auto-correlation stops
-    unstable = exists().where(latest_row.graduate_id == Graduate.id,
-                              latest_row.period == latest, latest_row.stable.is_(False))
-    opted_in = exists().where(JobPreference.graduate_id == Graduate.id,
-                              JobPreference.notices_while_employed.is_(True))
+    latest = (
+        select(func.max(answered.period))
+        .where(answered.graduate_id == Graduate.id, answered.answered_at.is_not(None))
+        .correlate(Graduate)
+        .scalar_subquery()
+    )  # two levels down: auto-correlation stops
+    unstable = exists().where(
+        latest_row.graduate_id == Graduate.id,
+        latest_row.period == latest,
+        latest_row.stable.is_(False),
+    )
+    opted_in = exists().where(
+        JobPreference.graduate_id == Graduate.id, JobPreference.notices_while_employed.is_(True)
+    )
     return and_(
         or_(Graduate.paused_until.is_(None), Graduate.paused_until < period),
-        or_(Graduate.status.in_(LOOKING),
-            and_(Graduate.status.in_(WORKING), or_(opted_in, unstable))),
+        or_(
+            Graduate.status.in_(LOOKING),
+            and_(Graduate.status.in_(WORKING), or_(opted_in, unstable)),
+        ),
     )
 
 
@@ -122,16 +135,27 @@ def eligible_query(window: MatchWindow, *, after_id: int, upto_id: int) -> Selec
     grows while a run writes, and a per-row count planned on the run's starting statistics
     would scan it once per graduate.
     """
-    sent = (select(JobNotice.graduate_id, func.count().label("n"))
-            .where(JobNotice.week == window.week, JobNotice.graduate_id > after_id,
-                   JobNotice.graduate_id <= upto_id)
-            .group_by(JobNotice.graduate_id).subquery("sent"))
+    sent = (
+        select(JobNotice.graduate_id, func.count().label("n"))
+        .where(
+            JobNotice.week == window.week,
+            JobNotice.graduate_id > after_id,
+            JobNotice.graduate_id <= upto_id,
+        )
+        .group_by(JobNotice.graduate_id)
+        .subquery("sent")
+    )
     remaining = window.cap - func.coalesce(sent.c.n, 0)
     return (
         select(Graduate.id, remaining.label("remaining"))
         .outerjoin(sent, sent.c.graduate_id == Graduate.id)
-        .where(Graduate.id > after_id, Graduate.id <= upto_id, _reachable(),
-               _wants_notices(window.period), remaining > 0)
+        .where(
+            Graduate.id > after_id,
+            Graduate.id <= upto_id,
+            _reachable(),
+            _wants_notices(window.period),
+            remaining > 0,
+        )
     )
 
 
@@ -167,11 +191,18 @@ def _codes(weight: int | None, *, dialect: str) -> Any:
     """The batch's trade codes (of one weight, or all) with what matching needs of the graduates."""
     want, home = aliased(Region, name="want"), aliased(Region, name="home")
     query = (
-        select(Graduate.id.label("gid"), GraduateTrade.code, GraduateTrade.weight,
-               Graduate.status, Graduate.graduation_year.label("year"),
-               case((Graduate.education_level == EducationLevel.HIGHER, 2), else_=1).label("rank"),
-               want.province.label("want_province"), want.city.label("want_city"),
-               want.county.label("want_county"), home.province.label("home_province"))
+        select(
+            Graduate.id.label("gid"),
+            GraduateTrade.code,
+            GraduateTrade.weight,
+            Graduate.status,
+            Graduate.graduation_year.label("year"),
+            case((Graduate.education_level == EducationLevel.HIGHER, 2), else_=1).label("rank"),
+            want.province.label("want_province"),
+            want.city.label("want_city"),
+            want.county.label("want_county"),
+            home.province.label("home_province"),
+        )
         .select_from(Graduate)
         .join(GraduateTrade, GraduateTrade.graduate_id == Graduate.id)
         .join(home, home.id == Graduate.hukou_region_id)
@@ -180,8 +211,11 @@ def _codes(weight: int | None, *, dialect: str) -> Any:
     )
     if dialect == "postgresql":
         # Joined to one array parameter: PostgreSQL would test a long IN (…) item by item per row.
-        batch = (func.unnest(bindparam("batch_ids", type_=ARRAY(Integer)))
-                 .table_valued("gid").render_derived())
+        batch = (
+            func.unnest(bindparam("batch_ids", type_=ARRAY(Integer)))
+            .table_valued("gid")
+            .render_derived()
+        )
         query = query.join(batch, batch.c.gid == Graduate.id)
     else:  # SQLite looks an IN list up in a temporary index
         query = query.where(Graduate.id.in_(bindparam("batch_ids", expanding=True)))
@@ -219,8 +253,11 @@ def _kind_fits(window: MatchWindow, me: Any, pt: Any) -> ColumnElement[bool]:
     """Full-time jobs to those out of school; internships, 见习, 定向班 to students and new ones."""
     return or_(
         and_(pt.kind == PostingKind.FULL_TIME, me.c.year <= window.this_year),
-        and_(pt.kind.in_(STUDENT_KINDS), me.c.year >= window.this_year - 1,
-             me.c.status.not_in(WORKING)),
+        and_(
+            pt.kind.in_(STUDENT_KINDS),
+            me.c.year >= window.this_year - 1,
+            me.c.status.not_in(WORKING),
+        ),
     )
 
 
@@ -234,8 +271,11 @@ def _branches(me: Any, pt: Any) -> list[Branch]:
     求职地 and 工作地点 overlap through province → city → county; the score says how closely the
     graduate named the place (3 county, 2 city, 1 province); 求职地 不限 prefers the home province.
     """
-    wanted = 1 + case((me.c.want_city.is_not(None), 1), else_=0) + case(
-        (me.c.want_county.is_not(None), 1), else_=0)
+    wanted = (
+        1
+        + case((me.c.want_city.is_not(None), 1), else_=0)
+        + case((me.c.want_county.is_not(None), 1), else_=0)
+    )
     overlap = and_(
         or_(pt.city == "", me.c.want_city.is_(None), pt.city == me.c.want_city),
         or_(pt.county == "", me.c.want_county.is_(None), pt.county == me.c.want_county),
@@ -243,22 +283,39 @@ def _branches(me: Any, pt: Any) -> list[Branch]:
     return [
         (pt.province == me.c.want_province, overlap, wanted),
         (pt.province == "", true(), literal(0)),
-        (pt.province != "", me.c.want_province.is_(None),
-         case((pt.province == me.c.home_province, 1), else_=0)),
+        (
+            pt.province != "",
+            me.c.want_province.is_(None),
+            case((pt.province == me.c.home_province, 1), else_=0),
+        ),
     ]
 
 
-def _pairs(window: MatchWindow, me: Any, slots: Any, *, kind: int | None, notices: bool,
-           kinds: Sequence[str] | None = None) -> Any:
+def _pairs(
+    window: MatchWindow,
+    me: Any,
+    slots: Any,
+    *,
+    kind: int | None,
+    notices: bool,
+    kinds: Sequence[str] | None = None,
+) -> Any:
     """Every (graduate, posting) that fits on trade, place, education and kind."""
     pt = slots.c
     selects = []
     for joined, kept, place in _branches(me, pt):
         kind_score = _kind_score(window, me, pt)
         query = (
-            select(me.c.gid, pt.posting_id.label("pid"),
-                   (kind_score * 100 + pt.weight * 10 + place).label("score"),
-                   pt.province, pt.city, pt.region_key, pt.trade_key, pt.pay)
+            select(
+                me.c.gid,
+                pt.posting_id.label("pid"),
+                (kind_score * 100 + pt.weight * 10 + place).label("score"),
+                pt.province,
+                pt.city,
+                pt.region_key,
+                pt.trade_key,
+                pt.pay,
+            )
             .join_from(me, slots, and_(pt.code == me.c.code, joined))
             .where(kept, me.c.rank >= pt.education_min)
         )
@@ -280,18 +337,28 @@ def _not_declined(pairs: Any, declined: Any) -> ColumnElement[bool]:
     """
     d = declined.c
     specific = and_(d.trade_key == pairs.c.trade_key, d.trade_key != ANY_TRADE_KEY)
-    return ~exists().where(d.graduate_id == pairs.c.gid, or_(
-        and_(d.region_key == pairs.c.region_key, d.trade_key == pairs.c.trade_key),
-        and_(d.reason == RejectionReason.PLACE, d.province == pairs.c.province,
-             d.city_key == pairs.c.city),
-        and_(d.reason == RejectionReason.TRADE, specific),
-        and_(d.reason == RejectionReason.PAY, specific, pairs.c.pay <= d.pay),
-    ))
+    return ~exists().where(
+        d.graduate_id == pairs.c.gid,
+        or_(
+            and_(d.region_key == pairs.c.region_key, d.trade_key == pairs.c.trade_key),
+            and_(
+                d.reason == RejectionReason.PLACE,
+                d.province == pairs.c.province,
+                d.city_key == pairs.c.city,
+            ),
+            and_(d.reason == RejectionReason.TRADE, specific),
+            and_(d.reason == RejectionReason.PAY, specific, pairs.c.pay <= d.pay),
+        ),
+    )
 
 
 def _declined() -> Any:
-    return (select(JobRejection).where(JobRejection.graduate_id.between(_LO, _HI))
-            .cte("declined").prefix_with("MATERIALIZED"))
+    return (
+        select(JobRejection)
+        .where(JobRejection.graduate_id.between(_LO, _HI))
+        .cte("declined")
+        .prefix_with("MATERIALIZED")
+    )
 
 
 def _seen() -> Any:
@@ -299,12 +366,18 @@ def _seen() -> Any:
 
     The batch's id range (a superset of the batch) keeps this a plain index range scan.
     """
-    return union_all(
-        select(JobNotice.graduate_id.label("gid"), JobNotice.posting_id.label("pid"))
-        .where(JobNotice.graduate_id.between(_LO, _HI)),
-        select(JobInterest.graduate_id, JobInterest.posting_id)
-        .where(JobInterest.graduate_id.between(_LO, _HI)),
-    ).cte("seen").prefix_with("MATERIALIZED")
+    return (
+        union_all(
+            select(JobNotice.graduate_id.label("gid"), JobNotice.posting_id.label("pid")).where(
+                JobNotice.graduate_id.between(_LO, _HI)
+            ),
+            select(JobInterest.graduate_id, JobInterest.posting_id).where(
+                JobInterest.graduate_id.between(_LO, _HI)
+            ),
+        )
+        .cte("seen")
+        .prefix_with("MATERIALIZED")
+    )
 
 
 @lru_cache(maxsize=64)  # built once per tier and run; each batch only passes new parameters
@@ -313,19 +386,30 @@ def tier_query(window: MatchWindow, *, kind: int, weight: int, dialect: str) -> 
 
     Parameters: batch_ids (the graduates), lo and hi (their id range).
     """
-    pairs = _pairs(window, _codes(weight, dialect=dialect), _slots(window, weight, notices=True),
-                   kind=kind, notices=True)
+    pairs = _pairs(
+        window,
+        _codes(weight, dialect=dialect),
+        _slots(window, weight, notices=True),
+        kind=kind,
+        notices=True,
+    )
     seen, declined = _seen(), _declined()
-    rank = func.row_number().over(partition_by=pairs.c.gid,
-                                  order_by=(pairs.c.score.desc(), pairs.c.pid.desc()))
+    rank = func.row_number().over(
+        partition_by=pairs.c.gid, order_by=(pairs.c.score.desc(), pairs.c.pid.desc())
+    )
     candidates = (
         select(pairs.c.gid, pairs.c.pid, pairs.c.score, rank.label("rn"))
-        .where(~exists().where(seen.c.gid == pairs.c.gid, seen.c.pid == pairs.c.pid),
-               _not_declined(pairs, declined))
+        .where(
+            ~exists().where(seen.c.gid == pairs.c.gid, seen.c.pid == pairs.c.pid),
+            _not_declined(pairs, declined),
+        )
         .subquery("candidates")
     )
-    return (select(candidates.c.gid, candidates.c.pid, candidates.c.score)
-            .where(candidates.c.rn <= window.cap).order_by(candidates.c.gid, candidates.c.rn))
+    return (
+        select(candidates.c.gid, candidates.c.pid, candidates.c.score)
+        .where(candidates.c.rn <= window.cap)
+        .order_by(candidates.c.gid, candidates.c.rn)
+    )
 
 
 async def notice_picks(
@@ -382,8 +466,14 @@ async def _hash_joins(session: AsyncSession) -> AsyncIterator[None]:
             await session.execute(text(f"RESET {name}"))
 
 
-MATCH_TABLES = ("posting", "posting_trade", "graduate_trade", "job_notice", "job_interest",
-                "job_rejection")
+MATCH_TABLES = (
+    "posting",
+    "posting_trade",
+    "graduate_trade",
+    "job_notice",
+    "job_interest",
+    "job_rejection",
+)
 
 
 async def refresh_statistics(session: AsyncSession) -> None:
@@ -396,21 +486,34 @@ async def refresh_statistics(session: AsyncSession) -> None:
 
 
 async def current_matches(
-    session: AsyncSession, window: MatchWindow, *, graduate_id: int,
-    kinds: Sequence[str] | None, offset: int, limit: int,
+    session: AsyncSession,
+    window: MatchWindow,
+    *,
+    graduate_id: int,
+    kinds: Sequence[str] | None,
+    offset: int,
+    limit: int,
 ) -> tuple[list[Pick], int]:
     """One graduate's best open matches (what /jobs shows): one page of them, and how many."""
     codes = _codes(None, dialect=session.get_bind().dialect.name)
-    pairs = _pairs(window, codes, _slots(window, None, notices=False), kind=None, notices=False,
-                   kinds=kinds)
-    best = (select(pairs.c.pid, func.max(pairs.c.score).label("score"))
-            .where(_not_declined(pairs, _declined()))
-            .group_by(pairs.c.pid).subquery("best"))
+    pairs = _pairs(
+        window, codes, _slots(window, None, notices=False), kind=None, notices=False, kinds=kinds
+    )
+    best = (
+        select(pairs.c.pid, func.max(pairs.c.score).label("score"))
+        .where(_not_declined(pairs, _declined()))
+        .group_by(pairs.c.pid)
+        .subquery("best")
+    )
     params = _batch_params([graduate_id])
     total = await session.scalar(select(func.count()).select_from(best), params)
-    rows = await session.execute(select(best.c.pid, best.c.score)
-                                 .order_by(best.c.score.desc(), best.c.pid.desc())
-                                 .offset(offset).limit(limit), params)
+    rows = await session.execute(
+        select(best.c.pid, best.c.score)
+        .order_by(best.c.score.desc(), best.c.pid.desc())
+        .offset(offset)
+        .limit(limit),
+        params,
+    )
     return [Pick(graduate_id, pid, score) for pid, score in rows], total or 0
 
 
@@ -435,23 +538,35 @@ async def recipients(session: AsyncSession, *, after_id: int, upto_id: int) -> d
     """Every graduate of a batch's id range, as notices need them (plain rows, no ORM objects)."""
     want, home = aliased(Region), aliased(Region)
     rows = await session.execute(
-        select(Graduate.id, Graduate.chat_id, Graduate.major,
-               func.coalesce(want.county, want.city, want.province), home.province, home.full_name)
+        select(
+            Graduate.id,
+            Graduate.chat_id,
+            Graduate.major,
+            func.coalesce(want.county, want.city, want.province),
+            home.province,
+            home.full_name,
+        )
         .join(home, home.id == Graduate.hukou_region_id)
         .outerjoin(want, want.id == Graduate.desired_region_id)
         .where(Graduate.id > after_id, Graduate.id <= upto_id)
     )
-    return {gid: Recipient(gid, chat or 0, major, wanted, province, county)
-            for gid, chat, major, wanted, province, county in rows}
+    return {
+        gid: Recipient(gid, chat or 0, major, wanted, province, county)
+        for gid, chat, major, wanted, province, county in rows
+    }
 
 
 async def insert_notices(
     session: AsyncSession, rows: list[dict[str, Any]], *, week: str
 ) -> set[tuple[int, int]]:
     """Record notices (graduate_id, posting_id, score, outbox_key); returns the new pairs."""
-    result = await _insert_new(session, JobNotice, rows,
-                               same={"week": week, "created_at": utcnow()},
-                               returning=(JobNotice.graduate_id, JobNotice.posting_id))
+    result = await _insert_new(
+        session,
+        JobNotice,
+        rows,
+        same={"week": week, "created_at": utcnow()},
+        returning=(JobNotice.graduate_id, JobNotice.posting_id),
+    )
     return {(gid, pid) for gid, pid in result}
 
 
@@ -459,14 +574,27 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], *, kin
     """Add outbox rows in bulk (idempotency_key, chat_id, graduate_id, text, reply_markup), skipping
     keys already present, as storage.outbox.enqueue does for one."""
     now = utcnow()
-    await _insert_new(session, OutboxMessage, rows, same={
-        "kind": kind, "status": OutboxStatus.PENDING.value, "attempts": 0, "not_before": now,
-        "created_at": now})
+    await _insert_new(
+        session,
+        OutboxMessage,
+        rows,
+        same={
+            "kind": kind,
+            "status": OutboxStatus.PENDING.value,
+            "attempts": 0,
+            "not_before": now,
+            "created_at": now,
+        },
+    )
 
 
 async def _insert_new(
-    session: AsyncSession, model: type[Base], rows: list[dict[str, Any]], *,
-    same: dict[str, Any], returning: tuple[Any, ...] = (),
+    session: AsyncSession,
+    model: type[Base],
+    rows: list[dict[str, Any]],
+    *,
+    same: dict[str, Any],
+    returning: tuple[Any, ...] = (),
 ) -> list[tuple[Any, ...]]:
     """INSERT … ON CONFLICT DO NOTHING for many rows at once (`same`: values every row shares);
     returns the RETURNING rows of those added.
@@ -484,14 +612,19 @@ async def _insert_new(
         result = await session.execute(statement, [{**row, **same} for row in rows])
         return [tuple(row) for row in result] if returning else []
     names, table = list(rows[0]), model.__table__
-    arrays = [bindparam(f"a_{name}", [row[name] for row in rows], type_=ARRAY(table.c[name].type))
-              for name in names]
+    arrays = [
+        bindparam(f"a_{name}", [row[name] for row in rows], type_=ARRAY(table.c[name].type))
+        for name in names
+    ]
     source = func.unnest(*arrays).table_valued(*names).render_derived()
-    constants = [bindparam(f"c_{name}", value, type_=table.c[name].type)
-                 for name, value in same.items()]
-    statement = (insert_for(session, model)
-                 .from_select([*names, *same], select(*source.c, *constants))
-                 .on_conflict_do_nothing())
+    constants = [
+        bindparam(f"c_{name}", value, type_=table.c[name].type) for name, value in same.items()
+    ]
+    statement = (
+        insert_for(session, model)
+        .from_select([*names, *same], select(*source.c, *constants))
+        .on_conflict_do_nothing()
+    )
     if returning:
         return [tuple(row) for row in await session.execute(statement.returning(*returning))]
     await session.execute(statement)
@@ -500,12 +633,16 @@ async def _insert_new(
 
 async def cancel_expired_notices(session: AsyncSession, *, today: date) -> int:
     """Cancel notices still waiting in the outbox whose posting's deadline has passed."""
-    expired = (select(JobNotice.outbox_key).join(Posting, Posting.id == JobNotice.posting_id)
-               .where(Posting.deadline < today))
+    expired = (
+        select(JobNotice.outbox_key)
+        .join(Posting, Posting.id == JobNotice.posting_id)
+        .where(Posting.deadline < today)
+    )
     result = await session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.status == OutboxStatus.PENDING,
-               OutboxMessage.idempotency_key.in_(expired))
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.idempotency_key.in_(expired)
+        )
         .values(status=OutboxStatus.CANCELLED, last_error="posting expired")
         .execution_options(synchronize_session=False)
     )

@@ -1,4 +1,4 @@
-"""The programme's tables. Alembic migrations under storage/migrations are the only way they change."""
+"""The programme's tables; Alembic migrations (storage/migrations) are the only way they change."""
 
 from __future__ import annotations
 
@@ -137,7 +137,7 @@ class CadreInvite(Base):
 
 
 class RosterEntry(Base):
-    """One row of a school/county roster (学籍/帮扶名单), the truth a sign-up is verified against."""
+    """One row of a school/county roster (学籍/帮扶名单): what a sign-up is verified against."""
 
     __tablename__ = "roster_entry"
 
@@ -314,8 +314,10 @@ class Case(Base):
     graduate: Mapped[Graduate] = relationship(lazy="joined")
     cadre: Mapped[Cadre | None] = relationship(lazy="joined")
 
-    __table_args__ = (Index("ix_help_case_status_opened", "status", "opened_at"),
-                      Index("ix_help_case_graduate_reason", "graduate_id", "reason"))
+    __table_args__ = (
+        Index("ix_help_case_status_opened", "status", "opened_at"),
+        Index("ix_help_case_graduate_reason", "graduate_id", "reason"),
+    )
 
 
 class CaseEvent(Base):
@@ -377,5 +379,6 @@ __all__ = [
     "SchedulerRun",
     "utcnow",
 ]
-import storage.campaigns
-import storage.jobs  # noqa: F401  (registers the job tables on Base.metadata)
+# Register the job and campaign tables on Base.metadata (they import this module).
+import yulu.storage.campaigns  # noqa: E402, F401
+import yulu.storage.jobs  # noqa: E402, F401

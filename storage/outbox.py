@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import OutboxMessage, OutboxStatus, utcnow
-from storage.queries import insert_for, insert_ignore
+from yulu.storage.models import OutboxMessage, OutboxStatus, utcnow
+from yulu.storage.queries import insert_for, insert_ignore
 
 
 async def enqueue(
@@ -25,9 +25,15 @@ async def enqueue(
     not_before: datetime | None = None,
 ) -> bool:
     """Add a message unless one with this idempotency key exists; True when added."""
-    values: dict[str, Any] = {"idempotency_key": key, "kind": kind, "chat_id": chat_id,
-                              "text": text, "reply_markup": reply_markup,
-                              "graduate_id": graduate_id, "status": OutboxStatus.PENDING.value}
+    values: dict[str, Any] = {
+        "idempotency_key": key,
+        "kind": kind,
+        "chat_id": chat_id,
+        "text": text,
+        "reply_markup": reply_markup,
+        "graduate_id": graduate_id,
+        "status": OutboxStatus.PENDING.value,
+    }
     if not_before is not None:
         values["not_before"] = not_before
     return await insert_ignore(session, OutboxMessage, values)
@@ -41,12 +47,24 @@ async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]]) -> int
     """
     if not rows:
         return 0
-    values = [{"idempotency_key": r["key"], "kind": r["kind"], "chat_id": r["chat_id"],
-               "text": r["text"], "reply_markup": r.get("reply_markup"),
-               "graduate_id": r.get("graduate_id"), "status": OutboxStatus.PENDING.value,
-               "not_before": r.get("not_before") or utcnow()} for r in rows]
-    statement = (insert_for(session, OutboxMessage).on_conflict_do_nothing(
-        index_elements=["idempotency_key"]).returning(OutboxMessage.id))
+    values = [
+        {
+            "idempotency_key": r["key"],
+            "kind": r["kind"],
+            "chat_id": r["chat_id"],
+            "text": r["text"],
+            "reply_markup": r.get("reply_markup"),
+            "graduate_id": r.get("graduate_id"),
+            "status": OutboxStatus.PENDING.value,
+            "not_before": r.get("not_before") or utcnow(),
+        }
+        for r in rows
+    ]
+    statement = (
+        insert_for(session, OutboxMessage)
+        .on_conflict_do_nothing(index_elements=["idempotency_key"])
+        .returning(OutboxMessage.id)
+    )
     return len((await session.execute(statement, values)).all())
 
 
@@ -69,8 +87,12 @@ async def claim(
     statement = (
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(candidates.scalar_subquery()))
-        .values(status=OutboxStatus.SENDING, claimed_by=worker, claimed_at=now,
-                attempts=OutboxMessage.attempts + 1)
+        .values(
+            status=OutboxStatus.SENDING,
+            claimed_by=worker,
+            claimed_at=now,
+            attempts=OutboxMessage.attempts + 1,
+        )
         .returning(OutboxMessage)
         .execution_options(synchronize_session=False)
     )
@@ -87,7 +109,9 @@ async def finish(session: AsyncSession, message_id: int, **values: Any) -> None:
 
 async def counts_by_status(session: AsyncSession, *, key_prefix: str = "") -> dict[str, int]:
     """How many rows are pending, sending, sent, failed (optionally for one key prefix)."""
-    query = select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(OutboxMessage.status)
+    query = select(OutboxMessage.status, func.count(OutboxMessage.id)).group_by(
+        OutboxMessage.status
+    )
     if key_prefix:
         query = query.where(OutboxMessage.idempotency_key.startswith(key_prefix))
     return {str(status): count for status, count in await session.execute(query)}

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import AuditLog, Cadre, CadreInvite, Graduate, Region, RosterEntry
+from yulu.storage.models import AuditLog, Cadre, CadreInvite, Graduate, Region, RosterEntry
 
 
 async def graduate_by_user(session: AsyncSession, telegram_user_id: int) -> Graduate | None:
@@ -69,9 +69,7 @@ async def invite_by_hash(session: AsyncSession, code_hash: str) -> CadreInvite |
     return await session.scalar(select(CadreInvite).where(CadreInvite.code_hash == code_hash))
 
 
-async def count_audit(
-    session: AsyncSession, *, action: str, subject: str, since: datetime
-) -> int:
+async def count_audit(session: AsyncSession, *, action: str, subject: str, since: datetime) -> int:
     """How many times `action` happened to `subject` since a moment."""
     return await session.scalar(
         select(func.count(AuditLog.id)).where(

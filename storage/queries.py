@@ -8,7 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
 
-from storage.models import Base
+from yulu.storage.models import Base
 
 
 def insert_for(session: AsyncSession, model: type[Base]) -> Insert:

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from dbutil import BACKENDS, fresh_database
 
-from sandbox import BotApiSandbox
-from yulu.config import Settings
-from yulu.context import Runtime, open_runtime
+from yulu.core.config import Settings
+from yulu.sandbox import BotApiSandbox
+from yulu.services.context import Runtime, open_runtime
 
 
 @pytest.fixture(params=BACKENDS)
@@ -29,8 +29,11 @@ def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
     """Settings for a test: its own database and a key beside it."""
-    return Settings(database_url=database_url, secret_key="test-secret-key-0123456789",
-                    nlu={"model_dir": str(tmp_path / "nlu")})
+    return Settings(
+        database_url=database_url,
+        secret_key="test-secret-key-0123456789",
+        nlu={"model_dir": str(tmp_path / "nlu")},
+    )
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.engine import make_url
 
-from storage import migrate
+from yulu.storage import migrate
 
 PG_ENV = "YULU_TEST_DATABASE_URL"
 PG_SKIP = f"PostgreSQL not configured: set {PG_ENV}=postgresql://user@host:5432/db to run"
@@ -32,8 +32,11 @@ async def _admin(url: str, statement: str) -> None:
 
     parsed = make_url(url)
     connection = await asyncpg.connect(
-        user=parsed.username, password=parsed.password, host=parsed.host or "127.0.0.1",
-        port=parsed.port or 5432, database=parsed.database,
+        user=parsed.username,
+        password=parsed.password,
+        host=parsed.host or "127.0.0.1",
+        port=parsed.port or 5432,
+        database=parsed.database,
     )
     try:
         await connection.execute(statement)

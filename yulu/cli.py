@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from services.errors import YuluError
-from storage import migrate
-from storage.engine import create_engine
 from yulu.commands.common import ConfigOption, settings_for
-from yulu.config import ConfigError
+from yulu.core.config import ConfigError
+from yulu.core.errors import YuluError
+from yulu.storage import migrate
+from yulu.storage.engine import create_engine
 
 console = Console(stderr=True)
 app = typer.Typer(
@@ -117,4 +117,3 @@ def entry() -> None:  # pragma: no cover - console script shim
 
 if __name__ == "__main__":  # pragma: no cover
     app()
-

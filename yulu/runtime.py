@@ -10,11 +10,11 @@ from collections.abc import AsyncIterator
 
 from rich.console import Console
 
-from services.errors import ConfigurationError
-from storage import migrate
-from storage.engine import create_engine, sqlite_file
-from yulu.config import SANDBOX_TOKEN, Settings
-from yulu.context import Runtime, cipher_for, open_runtime
+from yulu.core.config import SANDBOX_TOKEN, Settings
+from yulu.core.errors import ConfigurationError
+from yulu.services.context import Runtime, cipher_for, open_runtime
+from yulu.storage import migrate
+from yulu.storage.engine import create_engine, sqlite_file
 
 log = logging.getLogger(__name__)
 console = Console(stderr=True)
@@ -61,15 +61,13 @@ async def _telegram_endpoint(
     if not settings.uses_sandbox:
         yield settings.telegram.token.get_secret_value(), settings.telegram.api_base
         return
-    from sandbox import BotApiSandbox  # only needed without a token
-    from services.demo import load_demo
+    from yulu.sandbox import BotApiSandbox  # only needed without a token
+    from yulu.services.demo import load_demo
 
     async def on_demo() -> str:
         return await load_demo(runtime)
 
-    sandbox = BotApiSandbox(
-        host=settings.sandbox.host, port=settings.sandbox.port, on_demo=on_demo
-    )
+    sandbox = BotApiSandbox(host=settings.sandbox.host, port=settings.sandbox.port, on_demo=on_demo)
     await sandbox.start()
     if demo:
         await on_demo()

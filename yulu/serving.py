@@ -13,18 +13,18 @@ from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 
-from bot.app import BotDeps, create_bot, create_dispatcher, register_commands
-from bot.delivery import TelegramTransport
-from services.checkin import blocked_hook
-from services.errors import ConfigurationError
-from services.jobs import configured_jobs
-from services.outbox import OutboxSender, sender_config
-from services.scheduler import Calendar
-from services.understanding import Understanding
-from storage.locks import Leadership
-from yulu.config import Settings
-from yulu.context import Runtime
-from yulu.i18n import Translator, get_translator
+from yulu.bot.app import BotDeps, create_bot, create_dispatcher, register_commands
+from yulu.bot.delivery import TelegramTransport
+from yulu.core.config import Settings
+from yulu.core.errors import ConfigurationError
+from yulu.core.i18n import Translator, get_translator
+from yulu.services.checkin import blocked_hook
+from yulu.services.context import Runtime
+from yulu.services.jobs import configured_jobs
+from yulu.services.outbox import OutboxSender, sender_config
+from yulu.services.scheduler import Calendar
+from yulu.services.understanding import Understanding
+from yulu.storage.locks import Leadership
 
 log = logging.getLogger(__name__)
 
@@ -54,14 +54,20 @@ async def serve_bot(settings: Settings, runtime: Runtime, token: str, api_base: 
         await sender_bot.session.close()
 
 
-def _background(runtime: Runtime, bot: Bot, t: Translator, stop: asyncio.Event) -> list[asyncio.Task]:
+def _background(
+    runtime: Runtime, bot: Bot, t: Translator, stop: asyncio.Event
+) -> list[asyncio.Task]:
     """The outbox sender and the calendar, as this process's configuration allows."""
     settings = runtime.settings
     tasks = []
     if settings.outbox.send_enabled:
-        sender = OutboxSender(runtime.session_factory, TelegramTransport(bot),
-                              sender_config(settings), on_blocked=blocked_hook(runtime.cipher, t),
-                              leadership=Leadership(runtime.engine, f"outbox:{bot.id}"))
+        sender = OutboxSender(
+            runtime.session_factory,
+            TelegramTransport(bot),
+            sender_config(settings),
+            on_blocked=blocked_hook(runtime.cipher, t),
+            leadership=Leadership(runtime.engine, f"outbox:{bot.id}"),
+        )
         tasks.append(asyncio.create_task(sender.run(stop), name="outbox-sender"))
     if settings.scheduler.enabled:
         calendar = Calendar(runtime.engine, configured_jobs(runtime, t), tz=settings.timezone)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from bot.handlers import (
+from yulu.bot.handlers import (
     cadre,
     campaign,
     checkin,
@@ -21,6 +21,14 @@ from bot.handlers import (
 def get_routers() -> list[Router]:
     """The routers to include in the dispatcher, fallback last."""
     return [
-        errors.router, enrol.router, start.router, cadre.router, checkin.router, jobs.router,
-        campaign.router, signup.router, talk.router, fallback.router,
+        errors.router,
+        enrol.router,
+        start.router,
+        cadre.router,
+        checkin.router,
+        jobs.router,
+        campaign.router,
+        signup.router,
+        talk.router,
+        fallback.router,
     ]

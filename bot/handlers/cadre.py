@@ -9,17 +9,17 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CaseAction, CaseOutcome
-from bot.filters import IsCadre
-from bot.keyboards import outcome_keyboard
-from services import cases as cases_service
-from services import graduates
-from services.buttons import case_buttons, inline
-from services.errors import InvalidInput, NotFound
-from services.privacy import FieldCipher
-from storage.models import Cadre
-from yulu.config import Settings
-from yulu.i18n import Translator
+from yulu.bot.callbacks import CaseAction, CaseOutcome
+from yulu.bot.filters import IsCadre
+from yulu.bot.keyboards import outcome_keyboard
+from yulu.core.config import Settings
+from yulu.core.errors import InvalidInput, NotFound
+from yulu.core.i18n import Translator
+from yulu.services import cases as cases_service
+from yulu.services import graduates
+from yulu.services.buttons import case_buttons, inline
+from yulu.services.privacy import FieldCipher
+from yulu.storage.models import Cadre
 
 router = Router(name="cadre")
 router.message.filter(IsCadre())
@@ -48,30 +48,50 @@ class CaseFlow(StatesGroup):
 
 
 @router.message(Command("cases"))
-async def my_cases(message: Message, session: AsyncSession, cadre: Cadre, t: Translator,
-                   cipher: FieldCipher, settings: Settings) -> None:
+async def my_cases(
+    message: Message,
+    session: AsyncSession,
+    cadre: Cadre,
+    t: Translator,
+    cipher: FieldCipher,
+    settings: Settings,
+) -> None:
     """The cadre's own open cases, newest first."""
     rows = await cases_service.open_cases(session, cadre, cipher, t, tz=settings.timezone)
     lines = [t("case-list-line", **row) for row in rows]
-    await message.answer(t("case-list-title") + "\n" + "\n".join(lines) if lines else t("case-list-empty"))
+    await message.answer(
+        t("case-list-title") + "\n" + "\n".join(lines) if lines else t("case-list-empty")
+    )
 
 
 @router.message(Command("case"))
-async def one_case(message: Message, command: CommandObject, session: AsyncSession, cadre: Cadre,
-                   t: Translator, cipher: FieldCipher) -> None:
+async def one_case(
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    cadre: Cadre,
+    t: Translator,
+    cipher: FieldCipher,
+) -> None:
     """One of the cadre's cases in full (masked), with its buttons."""
     if not command.args or not command.args.strip().lstrip("#").isdigit():
         await message.answer(t("case-usage"))
         return
     case = await cases_service.case_for_cadre(session, int(command.args.strip().lstrip("#")), cadre)
-    await message.answer(cases_service.case_text(t, cipher, case),
-                         reply_markup=InlineKeyboardMarkup.model_validate(
-                             inline(case_buttons(t, case.id))))
+    await message.answer(
+        cases_service.case_text(t, cipher, case),
+        reply_markup=InlineKeyboardMarkup.model_validate(inline(case_buttons(t, case.id))),
+    )
 
 
 @router.callback_query(CaseAction.filter(F.action == "ack"))
-async def acknowledge(query: CallbackQuery, callback_data: CaseAction, session: AsyncSession,
-                      cadre: Cadre, t: Translator) -> None:
+async def acknowledge(
+    query: CallbackQuery,
+    callback_data: CaseAction,
+    session: AsyncSession,
+    cadre: Cadre,
+    t: Translator,
+) -> None:
     """受理."""
     case = await cases_service.case_for_cadre(session, callback_data.case_id, cadre)
     await cases_service.acknowledge(session, case, cadre)
@@ -80,8 +100,14 @@ async def acknowledge(query: CallbackQuery, callback_data: CaseAction, session: 
 
 
 @router.callback_query(CaseAction.filter(F.action.in_({"note", "handover"})))
-async def ask_text(query: CallbackQuery, callback_data: CaseAction, session: AsyncSession,
-                   cadre: Cadre, state: FSMContext, t: Translator) -> None:
+async def ask_text(
+    query: CallbackQuery,
+    callback_data: CaseAction,
+    session: AsyncSession,
+    cadre: Cadre,
+    state: FSMContext,
+    t: Translator,
+) -> None:
     """备注 or 转交: ask for the note text or the other cadre's phone."""
     case = await cases_service.case_for_cadre(session, callback_data.case_id, cadre)
     await query.answer()
@@ -92,8 +118,9 @@ async def ask_text(query: CallbackQuery, callback_data: CaseAction, session: Asy
 
 
 @router.message(CaseFlow.note, ~F.text.startswith("/"))
-async def save_note(message: Message, session: AsyncSession, cadre: Cadre, state: FSMContext,
-                    t: Translator) -> None:
+async def save_note(
+    message: Message, session: AsyncSession, cadre: Cadre, state: FSMContext, t: Translator
+) -> None:
     """The note text."""
     case = await cases_service.case_for_cadre(session, (await state.get_data())["case_id"], cadre)
     try:
@@ -106,8 +133,14 @@ async def save_note(message: Message, session: AsyncSession, cadre: Cadre, state
 
 
 @router.message(CaseFlow.handover, ~F.text.startswith("/"))
-async def hand_over(message: Message, session: AsyncSession, cadre: Cadre, state: FSMContext,
-                    t: Translator, cipher: FieldCipher) -> None:
+async def hand_over(
+    message: Message,
+    session: AsyncSession,
+    cadre: Cadre,
+    state: FSMContext,
+    t: Translator,
+    cipher: FieldCipher,
+) -> None:
     """The phone of the cadre who takes the case over."""
     case = await cases_service.case_for_cadre(session, (await state.get_data())["case_id"], cadre)
     try:
@@ -120,8 +153,13 @@ async def hand_over(message: Message, session: AsyncSession, cadre: Cadre, state
 
 
 @router.callback_query(CaseAction.filter(F.action == "resolve"))
-async def ask_outcome(query: CallbackQuery, callback_data: CaseAction, session: AsyncSession,
-                      cadre: Cadre, t: Translator) -> None:
+async def ask_outcome(
+    query: CallbackQuery,
+    callback_data: CaseAction,
+    session: AsyncSession,
+    cadre: Cadre,
+    t: Translator,
+) -> None:
     """办结: choose the outcome."""
     case = await cases_service.case_for_cadre(session, callback_data.case_id, cadre)
     await query.answer()
@@ -129,12 +167,18 @@ async def ask_outcome(query: CallbackQuery, callback_data: CaseAction, session: 
 
 
 @router.callback_query(CaseOutcome.filter())
-async def resolve(query: CallbackQuery, callback_data: CaseOutcome, session: AsyncSession,
-                  cadre: Cadre, t: Translator) -> None:
+async def resolve(
+    query: CallbackQuery,
+    callback_data: CaseOutcome,
+    session: AsyncSession,
+    cadre: Cadre,
+    t: Translator,
+) -> None:
     """The outcome tapped: the case is resolved."""
     case = await cases_service.case_for_cadre(session, callback_data.case_id, cadre)
     await cases_service.resolve(session, case, cadre, callback_data.outcome)
     await query.answer()
     await query.message.edit_reply_markup(reply_markup=None)
-    await query.message.answer(t("case-resolved", id=case.id,
-                                 outcome=t(f"case-outcome-{callback_data.outcome}")))
+    await query.message.answer(
+        t("case-resolved", id=case.id, outcome=t(f"case-outcome-{callback_data.outcome}"))
+    )

@@ -14,18 +14,21 @@ from aiogram import Router
 from aiogram.types import CallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CampaignChoice
-from services import campaigns, people
-from services.errors import InvalidInput, NotFound
-from yulu.config import Settings
-from yulu.i18n import Translator
+from yulu.bot.callbacks import CampaignChoice
+from yulu.core.config import Settings
+from yulu.core.errors import InvalidInput, NotFound
+from yulu.core.i18n import Translator
+from yulu.services import campaigns, people
 
 router = Router(name="campaign")
 
 
 @router.callback_query(CampaignChoice.filter())
 async def answer_tapped(
-    query: CallbackQuery, callback_data: CampaignChoice, session: AsyncSession, t: Translator,
+    query: CallbackQuery,
+    callback_data: CampaignChoice,
+    session: AsyncSession,
+    t: Translator,
     settings: Settings,
 ) -> None:
     """Record the tapped answer and reply to it."""
@@ -36,8 +39,13 @@ async def answer_tapped(
         return
     try:
         reply = await campaigns.record_answer(
-            session, settings.campaigns, graduate, name=callback_data.campaign,
-            edition=callback_data.edition, value=callback_data.value)
+            session,
+            settings.campaigns,
+            graduate,
+            name=callback_data.campaign,
+            edition=callback_data.edition,
+            value=callback_data.value,
+        )
     except (InvalidInput, NotFound):
         await query.message.answer(t("campaign-answer-closed"))
         return

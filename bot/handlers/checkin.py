@@ -21,14 +21,14 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import CheckinAnswer, CheckinDetail
-from bot.keyboards import detail_keyboard
-from services import checkin, people
-from services.errors import InvalidInput
-from services.privacy import FieldCipher
-from storage.models import Graduate
-from yulu.config import Settings
-from yulu.i18n import Translator
+from yulu.bot.callbacks import CheckinAnswer, CheckinDetail
+from yulu.bot.keyboards import detail_keyboard
+from yulu.core.config import Settings
+from yulu.core.errors import InvalidInput
+from yulu.core.i18n import Translator
+from yulu.services import checkin, people
+from yulu.services.privacy import FieldCipher
+from yulu.storage.models import Graduate
 
 router = Router(name="checkin")
 
@@ -39,8 +39,12 @@ class CheckinFlow(StatesGroup):
 
 @router.callback_query(CheckinAnswer.filter())
 async def status_tapped(
-    query: CallbackQuery, callback_data: CheckinAnswer, session: AsyncSession, state: FSMContext,
-    t: Translator, cipher: FieldCipher,
+    query: CallbackQuery,
+    callback_data: CheckinAnswer,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
+    cipher: FieldCipher,
 ) -> None:
     """A tap on the monthly question: record it and start the category's follow-up."""
     await query.answer()
@@ -49,17 +53,35 @@ async def status_tapped(
         await query.message.answer(t("checkin-not-registered"))
         return
     await query.message.edit_reply_markup(reply_markup=None)
-    await answer_status(query.message, session, state, t, cipher, graduate,
-                        period=callback_data.period, choice=callback_data.choice, via="button")
+    await answer_status(
+        query.message,
+        session,
+        state,
+        t,
+        cipher,
+        graduate,
+        period=callback_data.period,
+        choice=callback_data.choice,
+        via="button",
+    )
 
 
 async def answer_status(
-    message: Message, session: AsyncSession, state: FSMContext, t: Translator,
-    cipher: FieldCipher, graduate: Graduate, *, period: str, choice: str, via: str,
+    message: Message,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
+    cipher: FieldCipher,
+    graduate: Graduate,
+    *,
+    period: str,
+    choice: str,
+    via: str,
 ) -> None:
     """Record a status (tapped or understood from text) and say or ask what comes next."""
-    follow_up = await checkin.record_choice(session, cipher, t, graduate, period=period,
-                                            choice=choice, via=via)
+    follow_up = await checkin.record_choice(
+        session, cipher, t, graduate, period=period, choice=choice, via=via
+    )
     await message.answer(t(follow_up.reply))
     if follow_up.next_question is None:
         await state.clear()
@@ -71,8 +93,12 @@ async def answer_status(
 
 @router.message(CheckinFlow.detail, ~F.text.startswith("/"))
 async def detail_typed(
-    message: Message, session: AsyncSession, state: FSMContext, t: Translator,
-    cipher: FieldCipher, settings: Settings,
+    message: Message,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
+    cipher: FieldCipher,
+    settings: Settings,
 ) -> None:
     """A typed employment detail (employer, place, income like 三千八, year)."""
     await _detail(message, session, state, t, cipher, settings, message.text)
@@ -80,8 +106,13 @@ async def detail_typed(
 
 @router.callback_query(CheckinFlow.detail, CheckinDetail.filter())
 async def detail_tapped(
-    query: CallbackQuery, callback_data: CheckinDetail, session: AsyncSession, state: FSMContext,
-    t: Translator, cipher: FieldCipher, settings: Settings,
+    query: CallbackQuery,
+    callback_data: CheckinDetail,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
+    cipher: FieldCipher,
+    settings: Settings,
 ) -> None:
     """A tapped employment detail (income band, stable, year)."""
     await query.answer()
@@ -90,8 +121,13 @@ async def detail_tapped(
 
 
 async def _detail(
-    message: Message, session: AsyncSession, state: FSMContext, t: Translator,
-    cipher: FieldCipher, settings: Settings, value: str | None,
+    message: Message,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
+    cipher: FieldCipher,
+    settings: Settings,
+    value: str | None,
 ) -> None:
     data = await state.get_data()
     graduate = await people.graduate_for_user(session, message.chat.id)
@@ -100,7 +136,13 @@ async def _detail(
         return
     try:
         next_field = await checkin.record_detail(
-            session, cipher, t, graduate, period=data["period"], field=data["field"], value=value,
+            session,
+            cipher,
+            t,
+            graduate,
+            period=data["period"],
+            field=data["field"],
+            value=value,
             low_income_line=settings.cases.low_income_line,
         )
     except InvalidInput as exc:
@@ -110,12 +152,16 @@ async def _detail(
         return
     if next_field is None:
         await state.clear()
-        await message.answer(t("checkin-done-until" if data["field"] == "until" else "checkin-done"))
+        await message.answer(
+            t("checkin-done-until" if data["field"] == "until" else "checkin-done")
+        )
         return
     await state.update_data(field=next_field)
     await _ask(message, t, next_field)
 
 
 async def _ask(message: Message, t: Translator, field: str) -> None:
-    await message.answer(t(f"checkin-ask-{field}"),
-                         reply_markup=detail_keyboard(t, field, this_year=date.today().year))
+    await message.answer(
+        t(f"checkin-ask-{field}"),
+        reply_markup=detail_keyboard(t, field, this_year=date.today().year),
+    )

@@ -10,9 +10,9 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services import cadres
-from services.privacy import FieldCipher
-from yulu.i18n import Translator
+from yulu.core.i18n import Translator
+from yulu.services import cadres
+from yulu.services.privacy import FieldCipher
 
 log = logging.getLogger(__name__)
 router = Router(name="enrol")
@@ -20,11 +20,17 @@ router = Router(name="enrol")
 
 @router.message(CommandStart(deep_link=True))
 async def bind_with_code(
-    message: Message, command: CommandObject, session: AsyncSession, state: FSMContext,
-    t: Translator, cipher: FieldCipher,
+    message: Message,
+    command: CommandObject,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
+    cipher: FieldCipher,
 ) -> None:
     """Check the one-time code; wrong codes are logged and rate-limited per account."""
-    result = await cadres.bind(session, cipher, code=command.args, telegram_user_id=message.from_user.id)
+    result = await cadres.bind(
+        session, cipher, code=command.args, telegram_user_id=message.from_user.id
+    )
     if result.outcome != "bound":
         log.warning("cadre binding refused for chat %s: %s", message.chat.id, result.outcome)
         await message.answer(t(f"enrol-{result.outcome}"))

@@ -7,13 +7,16 @@ import logging
 from aiogram import Router
 from aiogram.types import CallbackQuery, ErrorEvent, Message
 
-from services.errors import NotAllowed, NotFound
-from yulu.i18n import Translator
+from yulu.core.errors import NotAllowed, NotFound
+from yulu.core.i18n import Translator
 
 log = logging.getLogger(__name__)
 router = Router(name="errors")
 
-REPLY_KEYS: dict[type[Exception], str] = {NotAllowed: "error-not-allowed", NotFound: "error-not-found"}
+REPLY_KEYS: dict[type[Exception], str] = {
+    NotAllowed: "error-not-allowed",
+    NotFound: "error-not-found",
+}
 
 
 def _reply_target(event: ErrorEvent) -> Message | CallbackQuery | None:

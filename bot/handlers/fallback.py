@@ -7,9 +7,9 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.keyboards import menu_keyboard
-from services import people
-from yulu.i18n import Translator
+from yulu.bot.keyboards import menu_keyboard
+from yulu.core.i18n import Translator
+from yulu.services import people
 
 router = Router(name="fallback")
 

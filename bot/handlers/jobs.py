@@ -21,12 +21,12 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import JobAction, JobPage, MenuAction
-from services import matching, people
-from services.errors import InvalidInput, NotFound
-from services.privacy import FieldCipher
-from yulu.config import Settings
-from yulu.i18n import Translator
+from yulu.bot.callbacks import JobAction, JobPage, MenuAction
+from yulu.core.config import Settings
+from yulu.core.errors import InvalidInput, NotFound
+from yulu.core.i18n import Translator
+from yulu.services import matching, people
+from yulu.services.privacy import FieldCipher
 
 router = Router(name="jobs")
 
@@ -50,18 +50,36 @@ async def jobs_button(
 
 @router.callback_query(JobPage.filter())
 async def turn_page(
-    query: CallbackQuery, callback_data: JobPage, session: AsyncSession, t: Translator,
+    query: CallbackQuery,
+    callback_data: JobPage,
+    session: AsyncSession,
+    t: Translator,
     settings: Settings,
 ) -> None:
     """◀ 上一个 / 下一个 ▶: show another match in the same message."""
     await query.answer()
-    await show_jobs(query.message, session, t, settings=settings, user_id=query.from_user.id,
-                    kind=callback_data.kind or None, index=callback_data.page, edit=True)
+    await show_jobs(
+        query.message,
+        session,
+        t,
+        settings=settings,
+        user_id=query.from_user.id,
+        kind=callback_data.kind or None,
+        index=callback_data.page,
+        edit=True,
+    )
 
 
 async def show_jobs(
-    message: Message, session: AsyncSession, t: Translator, *, settings: Settings,
-    user_id: int | None = None, kind: str | None = None, index: int = 0, edit: bool = False,
+    message: Message,
+    session: AsyncSession,
+    t: Translator,
+    *,
+    settings: Settings,
+    user_id: int | None = None,
+    kind: str | None = None,
+    index: int = 0,
+    edit: bool = False,
 ) -> None:
     """Reply with the graduate's best current match (kind "internship": internships and 见习).
 
@@ -71,8 +89,9 @@ async def show_jobs(
     if graduate is None:
         await message.answer(t("jobs-not-registered"))
         return
-    page = await matching.match_page(session, t, graduate, settings=settings, kind=kind,
-                                     index=index)
+    page = await matching.match_page(
+        session, t, graduate, settings=settings, kind=kind, index=index
+    )
     offer_opt_in = await matching.may_opt_in(session, graduate)
     text, markup = _page_view(t, page, kind=kind, offer_opt_in=offer_opt_in)
     if edit:
@@ -111,22 +130,29 @@ def _job_button(
 
 
 def _posting_buttons(t: Translator, posting_id: int) -> list[InlineKeyboardButton]:
-    return [_job_button(t("jobs-button-interested"), "in", posting_id),
-            _job_button(t("jobs-button-decline"), "no", posting_id)]
+    return [
+        _job_button(t("jobs-button-interested"), "in", posting_id),
+        _job_button(t("jobs-button-decline"), "no", posting_id),
+    ]
 
 
 def _paging_buttons(
     t: Translator, page: matching.MatchPage, *, kind: str
 ) -> list[InlineKeyboardButton]:
     turns = [("jobs-button-previous", page.index - 1), ("jobs-button-next", page.index + 1)]
-    return [InlineKeyboardButton(text=t(key), callback_data=JobPage(kind=kind, page=index).pack())
-            for key, index in turns if 0 <= index < page.total]
+    return [
+        InlineKeyboardButton(text=t(key), callback_data=JobPage(kind=kind, page=index).pack())
+        for key, index in turns
+        if 0 <= index < page.total
+    ]
 
 
 def decline_keyboard(t: Translator, posting_id: int) -> InlineKeyboardMarkup:
     """Why 不合适: place, pay, trade, other."""
-    buttons = [_job_button(t(f"jobs-decline-{r.value}"), "why", posting_id, r.value)
-               for r in matching.DECLINE_REASONS]
+    buttons = [
+        _job_button(t(f"jobs-decline-{r.value}"), "why", posting_id, r.value)
+        for r in matching.DECLINE_REASONS
+    ]
     return InlineKeyboardMarkup(inline_keyboard=[buttons[:2], buttons[2:]])
 
 
@@ -135,8 +161,12 @@ def decline_keyboard(t: Translator, posting_id: int) -> InlineKeyboardMarkup:
 
 @router.callback_query(JobAction.filter(F.action == "in"))
 async def interested(
-    query: CallbackQuery, callback_data: JobAction, session: AsyncSession, t: Translator,
-    cipher: FieldCipher, settings: Settings,
+    query: CallbackQuery,
+    callback_data: JobAction,
+    session: AsyncSession,
+    t: Translator,
+    cipher: FieldCipher,
+    settings: Settings,
 ) -> None:
     """感兴趣/报名: record it, tell the cadre, and show how to apply."""
     await query.answer()
@@ -145,17 +175,21 @@ async def interested(
         await query.message.answer(t("jobs-not-registered"))
         return
     try:
-        interest = await matching.record_interest(session, t, cipher, graduate,
-                                                  callback_data.posting_id, settings=settings)
+        interest = await matching.record_interest(
+            session, t, cipher, graduate, callback_data.posting_id, settings=settings
+        )
     except (InvalidInput, NotFound):
         await query.message.answer(t("jobs-closed"))
         return
     posting = interest.posting
     recorded = "jobs-interest-recorded" if interest.new else "jobs-interest-again"
-    lines = [t(recorded, title=posting.title),
-             t("jobs-interest-apply", how=posting.apply_how),
-             t("jobs-interest-cadre", cadre=interest.cadre_name) if interest.cadre_name
-             else t("jobs-interest-no-cadre")]
+    lines = [
+        t(recorded, title=posting.title),
+        t("jobs-interest-apply", how=posting.apply_how),
+        t("jobs-interest-cadre", cadre=interest.cadre_name)
+        if interest.cadre_name
+        else t("jobs-interest-no-cadre"),
+    ]
     await query.message.answer("\n".join(lines))
 
 
@@ -174,8 +208,9 @@ async def not_suitable(
     except NotFound:
         await query.message.answer(t("jobs-closed"))
         return
-    await query.message.answer(t("jobs-decline-ask"),
-                               reply_markup=decline_keyboard(t, callback_data.posting_id))
+    await query.message.answer(
+        t("jobs-decline-ask"), reply_markup=decline_keyboard(t, callback_data.posting_id)
+    )
 
 
 @router.callback_query(JobAction.filter(F.action == "why"))
@@ -189,8 +224,12 @@ async def decline_reason(
     if graduate is None or callback_data.value not in reasons:
         return
     try:
-        await matching.decline(session, graduate, callback_data.posting_id,
-                               matching.RejectionReason(callback_data.value))
+        await matching.decline(
+            session,
+            graduate,
+            callback_data.posting_id,
+            matching.RejectionReason(callback_data.value),
+        )
     except NotFound:
         return
     await query.message.edit_reply_markup(reply_markup=None)

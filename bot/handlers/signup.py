@@ -26,20 +26,20 @@ from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import MenuAction, SignupAction
-from bot.keyboards import (
+from yulu.bot.callbacks import MenuAction, SignupAction
+from yulu.bot.keyboards import (
     consent_keyboard,
     field_keyboard,
     menu_keyboard,
     profile_keyboard,
     summary_keyboard,
 )
-from services import assist, people, signup
-from services.errors import InvalidInput
-from services.privacy import FieldCipher
-from storage.models import Graduate
-from yulu.config import Settings
-from yulu.i18n import Translator
+from yulu.core.config import Settings
+from yulu.core.errors import InvalidInput
+from yulu.core.i18n import Translator
+from yulu.services import assist, people, signup
+from yulu.services.privacy import FieldCipher
+from yulu.storage.models import Graduate
 
 router = Router(name="signup")
 
@@ -76,7 +76,10 @@ async def resume(message: Message, state: FSMContext, t: Translator) -> None:
 @router.message(CommandStart(deep_link=False), StateFilter(None))
 @router.callback_query(MenuAction.filter(F.action == "signup"))
 async def begin(
-    event: Message | CallbackQuery, session: AsyncSession, state: FSMContext, t: Translator,
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
     settings: Settings,
 ) -> None:
     """A newcomer sees what Yulu is and keeps, and is asked for consent."""
@@ -88,8 +91,10 @@ async def begin(
         assist.resubscribe(graduate)  # /start after 退订 turns messages back on
     if graduate is not None or await people.cadre_for_user(session, event.from_user.id):
         name = graduate.name if graduate else event.from_user.first_name
-        await message.answer(t("start-welcome-back", name=name),
-                             reply_markup=menu_keyboard(t, registered=graduate is not None))
+        await message.answer(
+            t("start-welcome-back", name=name),
+            reply_markup=menu_keyboard(t, registered=graduate is not None),
+        )
         return
     await state.set_state(SignUp.consent)
     await state.set_data({"version": settings.consent_version})
@@ -139,10 +144,16 @@ async def text_answer(
     await _accept(message, session, state, t, cipher, field, text)
 
 
-@router.callback_query(StateFilter(*FIELD_STATES.values()), SignupAction.filter(F.action == "answer"))
+@router.callback_query(
+    StateFilter(*FIELD_STATES.values()), SignupAction.filter(F.action == "answer")
+)
 async def button_answer(
-    query: CallbackQuery, callback_data: SignupAction, session: AsyncSession, state: FSMContext,
-    t: Translator, cipher: FieldCipher,
+    query: CallbackQuery,
+    callback_data: SignupAction,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
+    cipher: FieldCipher,
 ) -> None:
     """A tapped answer (education, place 不限, status)."""
     await query.answer()
@@ -166,8 +177,13 @@ async def skip_id_number(query: CallbackQuery, state: FSMContext, t: Translator)
 
 
 async def _accept(
-    message: Message, session: AsyncSession, state: FSMContext, t: Translator,
-    cipher: FieldCipher, field: str, text: str | None,
+    message: Message,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
+    cipher: FieldCipher,
+    field: str,
+    text: str | None,
 ) -> None:
     data = await state.get_data()
     if data.get("mode") == "profile":
@@ -212,7 +228,10 @@ async def change(
 
 @router.callback_query(SignUp.confirm, SignupAction.filter(F.action == "confirm"))
 async def confirm(
-    query: CallbackQuery, session: AsyncSession, state: FSMContext, t: Translator,
+    query: CallbackQuery,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
     cipher: FieldCipher,
 ) -> None:
     """Save the graduate, match the roster, and tell them what happens next."""
@@ -220,16 +239,22 @@ async def confirm(
     await query.message.edit_reply_markup(reply_markup=None)
     data = await state.get_data()
     try:
-        graduate = await signup.register(session, cipher, data["draft"],
-                                         telegram_user_id=query.from_user.id,
-                                         chat_id=query.message.chat.id)
+        graduate = await signup.register(
+            session,
+            cipher,
+            data["draft"],
+            telegram_user_id=query.from_user.id,
+            chat_id=query.message.chat.id,
+        )
     except InvalidInput as exc:  # e.g. the ID number belongs to another account
         data["draft"].pop("id_number", None)
         await state.set_data(data)
         await _ask_next(query.message, state, t, prefix=t(f"signup-reask-{exc.reason}"))
         return
     await state.clear()
-    await query.message.answer(_done_text(t, graduate), reply_markup=menu_keyboard(t, registered=True))
+    await query.message.answer(
+        _done_text(t, graduate), reply_markup=menu_keyboard(t, registered=True)
+    )
 
 
 def _done_text(t: Translator, graduate: Graduate) -> str:
@@ -248,7 +273,10 @@ def _done_text(t: Translator, graduate: Graduate) -> str:
 @router.message(Command("profile"))
 @router.callback_query(MenuAction.filter(F.action == "profile"))
 async def show_profile(
-    event: Message | CallbackQuery, session: AsyncSession, state: FSMContext, t: Translator,
+    event: Message | CallbackQuery,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
     cipher: FieldCipher,
 ) -> None:
     """The graduate's own data, masked, with a button to change each field."""
@@ -260,19 +288,26 @@ async def show_profile(
         await message.answer(t("profile-not-registered"))
         return
     await state.clear()
-    await message.answer(_profile_text(t, graduate, cipher),
-                         reply_markup=profile_keyboard(t, signup.FIELDS))
+    await message.answer(
+        _profile_text(t, graduate, cipher), reply_markup=profile_keyboard(t, signup.FIELDS)
+    )
 
 
 @router.callback_query(SignupAction.filter(F.action == "edit"))
 async def edit_profile_field(
-    query: CallbackQuery, callback_data: SignupAction, session: AsyncSession, state: FSMContext,
+    query: CallbackQuery,
+    callback_data: SignupAction,
+    session: AsyncSession,
+    state: FSMContext,
     t: Translator,
 ) -> None:
     """Ask for a new value of one profile field."""
     await query.answer()
     field = callback_data.value
-    if field not in FIELD_STATES or await people.graduate_for_user(session, query.from_user.id) is None:
+    if (
+        field not in FIELD_STATES
+        or await people.graduate_for_user(session, query.from_user.id) is None
+    ):
         return
     await state.set_state(FIELD_STATES[field])
     await state.set_data({"mode": "profile"})
@@ -280,8 +315,13 @@ async def edit_profile_field(
 
 
 async def _accept_profile_edit(
-    message: Message, session: AsyncSession, state: FSMContext, t: Translator,
-    cipher: FieldCipher, field: str, text: str | None,
+    message: Message,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
+    cipher: FieldCipher,
+    field: str,
+    text: str | None,
 ) -> None:
     graduate = await people.graduate_for_user(session, message.chat.id)
     if graduate is None:
@@ -295,8 +335,9 @@ async def _accept_profile_edit(
         return
     await state.clear()
     await message.answer(t("profile-updated", field=t(f"field-{field}")))
-    await message.answer(_profile_text(t, graduate, cipher),
-                         reply_markup=profile_keyboard(t, signup.FIELDS))
+    await message.answer(
+        _profile_text(t, graduate, cipher), reply_markup=profile_keyboard(t, signup.FIELDS)
+    )
 
 
 def _profile_text(t: Translator, graduate: Graduate, cipher: FieldCipher) -> str:
@@ -308,7 +349,9 @@ def _profile_text(t: Translator, graduate: Graduate, cipher: FieldCipher) -> str
 # --- asking ----------------------------------------------------------------------------------
 
 
-async def _ask_next(message: Message, state: FSMContext, t: Translator, *, prefix: str = "") -> None:
+async def _ask_next(
+    message: Message, state: FSMContext, t: Translator, *, prefix: str = ""
+) -> None:
     """Move to the first unanswered field, or to the summary when none is left."""
     draft = (await state.get_data())["draft"]
     field = signup.next_field(draft)
@@ -318,23 +361,31 @@ async def _ask_next(message: Message, state: FSMContext, t: Translator, *, prefi
         await message.answer(_join(prefix, text), reply_markup=summary_keyboard(t, signup.FIELDS))
         return
     await state.set_state(FIELD_STATES[field])
-    await message.answer(_join(prefix, t(f"signup-ask-{field}")),
-                         reply_markup=field_keyboard(t, field, this_year=date.today().year))
+    await message.answer(
+        _join(prefix, t(f"signup-ask-{field}")),
+        reply_markup=field_keyboard(t, field, this_year=date.today().year),
+    )
 
 
 async def _ask_current(message: Message, state: FSMContext, t: Translator) -> None:
     current = await state.get_state()
     if current == SignUp.consent.state:
-        await message.answer(t("signup-intro", name=message.chat.first_name or "",
-                               version=(await state.get_data()).get("version", "")),
-                             reply_markup=consent_keyboard(t))
+        await message.answer(
+            t(
+                "signup-intro",
+                name=message.chat.first_name or "",
+                version=(await state.get_data()).get("version", ""),
+            ),
+            reply_markup=consent_keyboard(t),
+        )
         return
     if current == SignUp.confirm.state:
         await _ask_next(message, state, t)
         return
     field = STATE_FIELDS[current]
-    await message.answer(t(f"signup-ask-{field}"),
-                         reply_markup=field_keyboard(t, field, this_year=date.today().year))
+    await message.answer(
+        t(f"signup-ask-{field}"), reply_markup=field_keyboard(t, field, this_year=date.today().year)
+    )
 
 
 def _localised(t: Translator, view: dict[str, str]) -> dict[str, str]:

@@ -8,10 +8,10 @@ from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.callbacks import MenuAction
-from bot.keyboards import menu_keyboard
-from services import people
-from yulu.i18n import Translator
+from yulu.bot.callbacks import MenuAction
+from yulu.bot.keyboards import menu_keyboard
+from yulu.core.i18n import Translator
+from yulu.services import people
 
 router = Router(name="start")
 

@@ -7,8 +7,8 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from storage.engine import create_engine
-from storage.models import Base
+from yulu.storage.engine import create_engine
+from yulu.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

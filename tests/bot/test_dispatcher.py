@@ -12,11 +12,11 @@ from aiogram import Bot, Router
 from aiogram.filters import Command
 from aiogram.types import Chat, Message, Update, User
 
-from bot.app import BotDeps, create_bot, create_dispatcher, register_commands
-from sandbox import BotApiSandbox
-from services.understanding import Understanding
-from yulu.context import Runtime
-from yulu.i18n import get_translator
+from yulu.bot.app import BotDeps, create_bot, create_dispatcher, register_commands
+from yulu.core.i18n import get_translator
+from yulu.sandbox import BotApiSandbox
+from yulu.services.context import Runtime
+from yulu.services.understanding import Understanding
 
 pytestmark = pytest.mark.integration
 TOKEN = "123456:ABC"
@@ -31,14 +31,24 @@ async def bot(sandbox: BotApiSandbox) -> AsyncIterator[Bot]:
 
 def _deps(runtime: Runtime) -> BotDeps:
     """Dependencies as `yulu run` builds them; the NLU is left unloaded (free text → menu)."""
-    return BotDeps(runtime.settings, runtime.session_factory, get_translator(), runtime.cipher,
-                   Understanding(runtime.settings.nlu))
+    return BotDeps(
+        runtime.settings,
+        runtime.session_factory,
+        get_translator(),
+        runtime.cipher,
+        Understanding(runtime.settings.nlu),
+    )
 
 
 def _message_update(update_id: int, user_id: int, text: str) -> Update:
     user = User(id=user_id, is_bot=False, first_name="小李")
-    message = Message(message_id=update_id, date=datetime.now(UTC), text=text,
-                      chat=Chat(id=user_id, type="private", first_name="小李"), from_user=user)
+    message = Message(
+        message_id=update_id,
+        date=datetime.now(UTC),
+        text=text,
+        chat=Chat(id=user_id, type="private", first_name="小李"),
+        from_user=user,
+    )
     return Update(update_id=update_id, message=message)
 
 
@@ -59,7 +69,9 @@ async def _open_chat(sandbox: BotApiSandbox, user_id: int) -> None:
         await http.post(f"{sandbox.url}/sandbox/api/users/{user_id}/messages", json={"text": "hi"})
 
 
-async def test_same_update_twice_has_one_effect(runtime: Runtime, bot: Bot, sandbox: BotApiSandbox) -> None:
+async def test_same_update_twice_has_one_effect(
+    runtime: Runtime, bot: Bot, sandbox: BotApiSandbox
+) -> None:
     dispatcher = create_dispatcher(_deps(runtime))
     await _open_chat(sandbox, 501)
     update = _message_update(9001, 501, "/help")
@@ -91,7 +103,9 @@ async def test_handler_exception_apologises_and_keeps_serving(
     assert "/profile" in texts[-1]  # still serving
 
 
-async def test_unknown_input_gets_the_menu(runtime: Runtime, bot: Bot, sandbox: BotApiSandbox) -> None:
+async def test_unknown_input_gets_the_menu(
+    runtime: Runtime, bot: Bot, sandbox: BotApiSandbox
+) -> None:
     dispatcher = create_dispatcher(_deps(runtime))
     await _open_chat(sandbox, 503)
     await dispatcher.feed_update(bot, _message_update(9201, 503, "今天天气怎么样"))
@@ -107,8 +121,10 @@ async def test_set_my_commands_failure_is_logged_not_fatal(
     bot: Bot, sandbox: BotApiSandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
     async with aiohttp.ClientSession() as http:
-        await http.post(f"{sandbox.url}/sandbox/api/faults",
-                        json={"method": "setMyCommands", "status": 500, "count": 1})
+        await http.post(
+            f"{sandbox.url}/sandbox/api/faults",
+            json={"method": "setMyCommands", "status": 500, "count": 1},
+        )
     with caplog.at_level(logging.WARNING):
         await register_commands(bot, get_translator())
     assert any("setMyCommands failed" in r.getMessage() for r in caplog.records)

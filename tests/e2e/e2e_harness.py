@@ -27,11 +27,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def http_json(url: str, body: dict[str, Any] | None = None, *, method: str | None = None,
-              timeout: float = 30.0) -> Any:
+def http_json(
+    url: str,
+    body: dict[str, Any] | None = None,
+    *,
+    method: str | None = None,
+    timeout: float = 30.0,
+) -> Any:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method or ("POST" if data else "GET"),
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        method=method or ("POST" if data else "GET"),
+        headers={"Content-Type": "application/json"},
+    )
     with urllib.request.urlopen(request, timeout=timeout) as response:
         return json.loads(response.read().decode())
 
@@ -68,8 +77,11 @@ class BotProcess:
         env = {**inherited, **self.env, "YULU_SANDBOX_PORT": str(self.port)}
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "yulu", "run", *self.args], cwd=self.workdir, env=env,
-            stdout=log, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "yulu", "run", *self.args],
+            cwd=self.workdir,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
 
     def wait_page(self) -> None:
@@ -199,11 +211,14 @@ def texts(messages: list[dict[str, Any]]) -> str:
 
 
 def run_sandbox(tmp_path: Path, *flags: str) -> Iterator[str]:
-    """A standalone `python -m sandbox` that outlives bot processes; yields its URL."""
+    """A standalone `python -m yulu.sandbox` that outlives bot processes; yields its URL."""
     port = free_port()
     log = (tmp_path / f"sandbox-{port}.log").open("ab")
-    process = subprocess.Popen([sys.executable, "-m", "sandbox", "--port", str(port), *flags],
-                               stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "yulu.sandbox", "--port", str(port), *flags],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

@@ -16,8 +16,14 @@ pytestmark = pytest.mark.e2e
 
 def yulu(bot: BotProcess, *args: str) -> str:
     env = {**os.environ, **bot.env}
-    result = subprocess.run([sys.executable, "-m", "yulu", *args], env=env, cwd=bot.workdir,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "yulu", *args],
+        env=env,
+        cwd=bot.workdir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 

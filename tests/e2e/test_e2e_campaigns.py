@@ -13,7 +13,7 @@ from e2e_harness import BotProcess, Chat, texts
 from test_e2e_cadre_privacy import yulu
 from test_e2e_checkin import wait_for
 
-from services.campaigns import holiday_status
+from yulu.services.campaigns import holiday_status
 
 pytestmark = pytest.mark.e2e
 TODAY = datetime.now(UTC).astimezone(ZoneInfo("Asia/Shanghai")).date()
@@ -56,8 +56,10 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-@pytest.mark.skipif(bool(holiday_status(TODAY)),
-                    reason="a statutory holiday in China today: campaign messages wait by design")
+@pytest.mark.skipif(
+    bool(holiday_status(TODAY)),
+    reason="a statutory holiday in China today: campaign messages wait by design",
+)
 def test_preview_run_status_for_both_built_in_campaigns_and_answers_in_the_ledger(
     start_bot: Callable[..., BotProcess], tmp_path: Path
 ) -> None:
@@ -104,7 +106,9 @@ def test_preview_run_status_for_both_built_in_campaigns_and_answers_in_the_ledge
     answers = {r["姓名"]: r for r in read_csv(tmp_path / "graduation.csv")}
     assert answers["李小红"]["回答"] == "🤝 想参加招聘会" and answers["李小红"]["年度"] == str(YEAR)
     assert answers["陈阿强"]["回答"] == "✅ 已经找到工作"
-    assert answers["李小红"]["手机号"] == "138****8000" and answers["李小红"]["帮扶干部"] == "王书记"
+    assert (
+        answers["李小红"]["手机号"] == "138****8000" and answers["李小红"]["帮扶干部"] == "王书记"
+    )
     yulu(bot, "export", "campaign", "enrollment", str(tmp_path / "enrollment.csv"))
     [enrolled] = read_csv(tmp_path / "enrollment.csv")
     assert enrolled["姓名"] == "李小红" and enrolled["回答代码"] == "enrol"

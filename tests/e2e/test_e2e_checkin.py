@@ -64,8 +64,11 @@ def test_round_case_alert_ack_resolve(start_bot: Callable[..., BotProcess]) -> N
     reply = texts(first.tap("失业了"))
     assert "帮扶干部" in reply
     cadre = Chat(bot.url, 2001, "王书记")
-    alert = wait_for(lambda: [m for m in cadre.bot_messages() if "李小红" in (m["text"] or "")],
-                     "the cadre's alert", timeout=10)[-1]
+    alert = wait_for(
+        lambda: [m for m in cadre.bot_messages() if "李小红" in (m["text"] or "")],
+        "the cadre's alert",
+        timeout=10,
+    )[-1]
     assert "失业" in alert["text"] and "138****8000" in alert["text"]
 
     wait_nlu(second)
@@ -73,8 +76,11 @@ def test_round_case_alert_ack_resolve(start_bot: Callable[..., BotProcess]) -> N
     if "对吗" in reply:  # a critical guess without confidence is confirmed first
         reply = texts(second.tap("是的"))
     assert "帮扶干部" in reply
-    wait_for(lambda: [m for m in cadre.bot_messages() if "张伟" in (m["text"] or "")],
-             "the second alert", timeout=10)
+    wait_for(
+        lambda: [m for m in cadre.bot_messages() if "张伟" in (m["text"] or "")],
+        "the second alert",
+        timeout=10,
+    )
 
     assert "已受理" in texts(cadre.tap("受理"))
     cadre.tap("办结")

@@ -13,8 +13,8 @@ from e2e_harness import BotProcess, http_json, run_sandbox
 from factories import make_cadre, make_graduates
 from test_e2e_cadre_privacy import yulu
 
-from yulu.config import Settings
-from yulu.context import open_runtime
+from yulu.core.config import Settings
+from yulu.services.context import open_runtime
 
 pytestmark = pytest.mark.e2e
 TOKEN = {"YULU_TELEGRAM_TOKEN": "123456:ABC"}
@@ -65,13 +65,18 @@ def wait_all(api: str, user_ids: list[int], timeout: float) -> Counter[int]:
     raise AssertionError(f"{len(missing)} graduates never got their check-in")
 
 
-def test_kill_9_mid_round_then_restart(start_bot: Callable[..., BotProcess], api: str,
-                                       database_url: str) -> None:
+def test_kill_9_mid_round_then_restart(
+    start_bot: Callable[..., BotProcess], api: str, database_url: str
+) -> None:
     user_ids = list(range(80_000, 80_150))
     open_chats(api, user_ids)
     seed(database_url, user_ids)
-    env = {**TOKEN, "YULU_TELEGRAM_API_BASE": api, "YULU_OUTBOX_RATE_PER_SECOND": "30",
-           "YULU_SCHEDULER_ENABLED": "false"}
+    env = {
+        **TOKEN,
+        "YULU_TELEGRAM_API_BASE": api,
+        "YULU_OUTBOX_RATE_PER_SECOND": "30",
+        "YULU_SCHEDULER_ENABLED": "false",
+    }
     bot = start_bot(extra_env=env)
     yulu(bot, "checkin", "run", "--period", "2026-09")
     deadline = time.monotonic() + 60
@@ -88,15 +93,20 @@ def test_kill_9_mid_round_then_restart(start_bot: Callable[..., BotProcess], api
     assert "新加入发送队列 0 条" in yulu(bot, "checkin", "run", "--period", "2026-09")
 
 
-def test_three_processes_send_each_message_once(start_bot: Callable[..., BotProcess], api: str,
-                                                database_url: str) -> None:
+def test_three_processes_send_each_message_once(
+    start_bot: Callable[..., BotProcess], api: str, database_url: str
+) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("several processes on one store need PostgreSQL")
     user_ids = list(range(81_000, 81_300))
     open_chats(api, user_ids)
     seed(database_url, user_ids)
-    env = {**TOKEN, "YULU_TELEGRAM_API_BASE": api, "YULU_OUTBOX_RATE_PER_SECOND": "25",
-           "YULU_SCHEDULER_ENABLED": "false"}
+    env = {
+        **TOKEN,
+        "YULU_TELEGRAM_API_BASE": api,
+        "YULU_OUTBOX_RATE_PER_SECOND": "25",
+        "YULU_SCHEDULER_ENABLED": "false",
+    }
     start_bot(extra_env=env)  # receives updates, sends, schedules — whichever it leads
     worker_env = {**env, "YULU_TELEGRAM_HANDLE_UPDATES": "false"}
     workers = [start_bot(extra_env=worker_env, wait="worker") for _ in range(2)]
@@ -109,8 +119,9 @@ def test_three_processes_send_each_message_once(start_bot: Callable[..., BotProc
     assert busiest <= 25  # one sender per token: the rate holds across processes
 
 
-def test_burst_of_300_users_all_answered(start_bot: Callable[..., BotProcess],
-                                         limited_api: str) -> None:
+def test_burst_of_300_users_all_answered(
+    start_bot: Callable[..., BotProcess], limited_api: str
+) -> None:
     start_bot(extra_env={**TOKEN, "YULU_TELEGRAM_API_BASE": limited_api})
     users = list(range(82_000, 82_300))
     started = time.monotonic()
@@ -120,8 +131,11 @@ def test_burst_of_300_users_all_answered(start_bot: Callable[..., BotProcess],
     answered: set[int] = set()
     while time.monotonic() < deadline and len(answered) < len(users):
         stats = http_json(f"{limited_api}/sandbox/api/stats")
-        answered = {s["chat_id"] for s in stats["sent"] if "同意并开始登记" in str(s.get("text"))
-                    or "雨露" in (s.get("text") or "")}
+        answered = {
+            s["chat_id"]
+            for s in stats["sent"]
+            if "同意并开始登记" in str(s.get("text")) or "雨露" in (s.get("text") or "")
+        }
         time.sleep(0.5)
     elapsed = time.monotonic() - started
     assert answered >= set(users), f"{len(set(users) - answered)} users left without an answer"

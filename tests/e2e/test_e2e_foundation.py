@@ -55,8 +55,14 @@ def _browser_start(url: str, tmp_path: Path) -> None:
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 f"--user-data-dir={tmp_path / 'chrome'}", "--window-size=420,900"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        f"--user-data-dir={tmp_path / 'chrome'}",
+        "--window-size=420,900",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=options)
     try:
@@ -65,14 +71,17 @@ def _browser_start(url: str, tmp_path: Path) -> None:
         box.send_keys("/start")
         driver.find_element(By.ID, "send-btn").click()
         WebDriverWait(driver, 60).until(
-            lambda d: any("雨露" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".msg.bot")))
+            lambda d: any("雨露" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".msg.bot"))
+        )
         buttons = WebDriverWait(driver, 10).until(
-            lambda d: d.find_elements(By.CSS_SELECTOR, ".inline-btn"))
+            lambda d: d.find_elements(By.CSS_SELECTOR, ".inline-btn")
+        )
         assert any("同意" in b.text for b in buttons)
         driver.save_screenshot(str(tmp_path / "welcome.png"))
         next(b for b in buttons if "同意" in b.text).click()
         WebDriverWait(driver, 20).until(
-            lambda d: any("姓名" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".msg.bot")))
+            lambda d: any("姓名" in e.text for e in d.find_elements(By.CSS_SELECTOR, ".msg.bot"))
+        )
     finally:
         driver.quit()
 
@@ -84,8 +93,12 @@ TRANSPORT_ONLY = pytest.mark.parametrize("backend", ["sqlite"])  # the store pla
 def test_real_token_polls_any_compatible_server(
     start_bot: Callable[..., BotProcess], standalone_sandbox: str
 ) -> None:
-    start_bot(extra_env={"YULU_TELEGRAM_TOKEN": "123456:ABC",
-                         "YULU_TELEGRAM_API_BASE": standalone_sandbox})
+    start_bot(
+        extra_env={
+            "YULU_TELEGRAM_TOKEN": "123456:ABC",
+            "YULU_TELEGRAM_API_BASE": standalone_sandbox,
+        }
+    )
     reply = Chat(standalone_sandbox, 777).send("/start")
     assert "雨露" in texts(reply) and reply[-1]["reply_markup"]["inline_keyboard"]
 
@@ -108,23 +121,46 @@ def test_webhook_mode_checks_the_secret(
     start_bot: Callable[..., BotProcess], standalone_sandbox: str
 ) -> None:
     port = free_port()
-    start_bot(extra_env={
-        "YULU_TELEGRAM_TOKEN": "123456:ABC", "YULU_TELEGRAM_API_BASE": standalone_sandbox,
-        "YULU_TELEGRAM_MODE": "webhook", "YULU_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}",
-        "YULU_TELEGRAM_WEBHOOK_PORT": str(port), "YULU_TELEGRAM_WEBHOOK_SECRET": "s3cret-token",
-    }, wait="webhook")
+    start_bot(
+        extra_env={
+            "YULU_TELEGRAM_TOKEN": "123456:ABC",
+            "YULU_TELEGRAM_API_BASE": standalone_sandbox,
+            "YULU_TELEGRAM_MODE": "webhook",
+            "YULU_TELEGRAM_WEBHOOK_URL": f"http://127.0.0.1:{port}",
+            "YULU_TELEGRAM_WEBHOOK_PORT": str(port),
+            "YULU_TELEGRAM_WEBHOOK_SECRET": "s3cret-token",
+        },
+        wait="webhook",
+    )
     reply = Chat(standalone_sandbox, 778).send("/start")  # pushed by the server with the secret
     assert "雨露" in texts(reply)
-    forged = {"update_id": 99, "message": {"message_id": 1, "date": 0, "text": "/start",
-                                           "chat": {"id": 779, "type": "private"}}}
+    forged = {
+        "update_id": 99,
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "text": "/start",
+            "chat": {"id": 779, "type": "private"},
+        },
+    }
     with pytest.raises(urllib.error.HTTPError) as refused:
         http_json(f"http://127.0.0.1:{port}/telegram/webhook", forged)
     assert refused.value.code == 401
 
 
 def test_production_refuses_to_start_without_a_key(tmp_path: Path) -> None:
-    env = {**os.environ, "YULU_ENV": "production", "YULU_DATABASE_URL": f"sqlite:///{tmp_path}/y.db"}
+    env = {
+        **os.environ,
+        "YULU_ENV": "production",
+        "YULU_DATABASE_URL": f"sqlite:///{tmp_path}/y.db",
+    }
     env.pop("YULU_SECRET_KEY", None)
-    result = subprocess.run([sys.executable, "-m", "yulu", "run"], env=env, cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "yulu", "run"],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode != 0 and "YULU_SECRET_KEY" in result.stderr

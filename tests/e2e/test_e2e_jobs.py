@@ -1,4 +1,4 @@
-"""Job notices through the sandbox: the right posting reaches the right graduate, once, within the cap."""
+"""Job notices through the sandbox: the right posting reaches the right graduate, once."""
 
 from __future__ import annotations
 
@@ -14,21 +14,32 @@ import pytest
 from e2e_harness import BotProcess, Chat, texts
 from sqlalchemy import select
 
-from storage.engine import create_engine, create_session_factory
-from storage.models import OutboxMessage
+from yulu.storage.engine import create_engine, create_session_factory
+from yulu.storage.models import OutboxMessage
 
 pytestmark = pytest.mark.e2e
 YEAR = date.today().year
 # The sender must not wait for morning, the calendar must not match on its own, and the weekly
 # cap is set per `yulu match run` below.
-ENV = {"YULU_OUTBOX_QUIET_START": "00:00", "YULU_OUTBOX_QUIET_END": "00:00",
-       "YULU_SCHEDULER_ENABLED": "false", "YULU_OUTBOX_POLL_INTERVAL_SECONDS": "0.3"}
+ENV = {
+    "YULU_OUTBOX_QUIET_START": "00:00",
+    "YULU_OUTBOX_QUIET_END": "00:00",
+    "YULU_SCHEDULER_ENABLED": "false",
+    "YULU_OUTBOX_POLL_INTERVAL_SECONDS": "0.3",
+}
 
 
 def yulu(bot: BotProcess, *args: str, cap: int) -> str:
     env = {**os.environ, **bot.env, "YULU_MATCHING_WEEKLY_CAP": str(cap)}
-    result = subprocess.run([sys.executable, "-m", "yulu", *args], env=env, cwd=bot.workdir,
-                            capture_output=True, text=True, timeout=180, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "yulu", *args],
+        env=env,
+        cwd=bot.workdir,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
@@ -59,7 +70,8 @@ def notice_rows(database_url: str, chat_id: int) -> list[tuple[str, str]]:
                 rows = await session.execute(
                     select(OutboxMessage.idempotency_key, OutboxMessage.text)
                     .where(OutboxMessage.chat_id == chat_id, OutboxMessage.kind == "job_notice")
-                    .order_by(OutboxMessage.id))
+                    .order_by(OutboxMessage.id)
+                )
                 return [(key, text) for key, text in rows]
         finally:
             await engine.dispose()
@@ -115,8 +127,10 @@ def test_guangdong_auto_repair_graduate_gets_the_shenzhen_job_once_within_the_ca
 
     reply = texts(chat.tap("感兴趣/报名"))  # on the newest notice: the 见习
     assert "已记录" in reply and "王书记" in reply
-    alert = wait_for(lambda: [m for m in cadre.bot_messages() if "岗位报名提醒" in (m["text"] or "")],
-                     "the cadre's interest alert")[-1]
+    alert = wait_for(
+        lambda: [m for m in cadre.bot_messages() if "岗位报名提醒" in (m["text"] or "")],
+        "the cadre's interest alert",
+    )[-1]
     assert "李小红" in alert["text"] and "138****8000" in alert["text"] and "见习" in alert["text"]
 
     assert "哪里不合适" in texts(chat.tap("不合适"))

@@ -98,9 +98,17 @@ def test_bad_inputs_are_reasked_specifically(new_chat) -> None:
 def test_change_a_field_from_the_summary_and_cancel(new_chat) -> None:
     chat = new_chat()
     sign_up_until_summary = [
-        ("send", "/start"), ("tap", "同意并开始登记"), ("send", "王小明"), ("send", "13700001111"),
-        ("tap", "跳过"), ("send", "长沙职院"), ("send", "会计"), ("tap", f"中职 {YEAR}届"),
-        ("send", "隆回"), ("tap", "不限地区"), ("tap", "正在找工作"),
+        ("send", "/start"),
+        ("tap", "同意并开始登记"),
+        ("send", "王小明"),
+        ("send", "13700001111"),
+        ("tap", "跳过"),
+        ("send", "长沙职院"),
+        ("send", "会计"),
+        ("tap", f"中职 {YEAR}届"),
+        ("send", "隆回"),
+        ("tap", "不限地区"),
+        ("tap", "正在找工作"),
     ]
     for kind, value in sign_up_until_summary:
         getattr(chat, kind)(value)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nlu import EmbeddedInterpreter
-from nlu.training_data import DATA_DIR
+from yulu.nlu import EmbeddedInterpreter
+from yulu.nlu.training_data import DATA_DIR
 
 
 @pytest.fixture(scope="session")

@@ -12,9 +12,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from nlu.intents import INTENTS
 from yulu.commands import nlu as nlu_commands
-from yulu.config import NluSettings, Settings
+from yulu.core.config import NluSettings, Settings
+from yulu.nlu.intents import INTENTS
 
 RANKING_KEYS = {"name", "confidence"}
 

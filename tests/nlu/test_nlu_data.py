@@ -7,9 +7,9 @@ from collections import Counter, defaultdict
 import pytest
 import yaml
 
-from nlu.entities import extract_entities
-from nlu.intents import INTENTS
-from nlu.training_data import DATA_DIR, data_files, load_training_data, parse_example
+from yulu.nlu.entities import extract_entities
+from yulu.nlu.intents import INTENTS
+from yulu.nlu.training_data import DATA_DIR, data_files, load_training_data, parse_example
 
 STATUS_INTENTS = ("report_employed", "report_job_lost", "report_seeking")
 

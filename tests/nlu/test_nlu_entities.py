@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from nlu.entities import (
+from yulu.nlu.entities import (
     Place,
     extract_entities,
     id_check_digit,

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from nlu.evaluation import build_report, fit_predict, make_featurizer
-from nlu.intents import INTENTS
-from nlu.training_data import DATA_DIR, load_training_data
+from yulu.nlu.evaluation import build_report, fit_predict, make_featurizer
+from yulu.nlu.intents import INTENTS
+from yulu.nlu.training_data import DATA_DIR, load_training_data
 
 HELDOUT = Path(__file__).parent / "heldout.yml"
 

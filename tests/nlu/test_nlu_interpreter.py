@@ -11,11 +11,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from nlu import EmbeddedInterpreter, Parse
-from nlu.classifier import make_pipeline, train_intent_model
-from nlu.evaluation import make_featurizer
-from nlu.intents import INTENTS
-from nlu.training_data import DATA_DIR, load_training_data
+from yulu.nlu import EmbeddedInterpreter, Parse
+from yulu.nlu.classifier import make_pipeline, train_intent_model
+from yulu.nlu.evaluation import make_featurizer
+from yulu.nlu.intents import INTENTS
+from yulu.nlu.training_data import DATA_DIR, load_training_data
 
 # Phrasings written for this test, not copied from nlu/data.
 UNSEEN = [
@@ -108,10 +108,13 @@ def test_cached_load_imports_no_training_libraries_and_no_application(model_dir:
         f"""
         import sys
         from pathlib import Path
-        from nlu import EmbeddedInterpreter
-        parsed = EmbeddedInterpreter.load(Path({str(model_dir)!r})).parse("想去广东找工作 有月薪五千的吗")
-        banned = {{"sklearn", "jionlp", "aiogram", "storage", "bot", "services", "yulu"}}
-        heavy = sorted(banned & {{m.split(".")[0] for m in sys.modules}})
+        from yulu.nlu import EmbeddedInterpreter
+        model = EmbeddedInterpreter.load(Path({str(model_dir)!r}))
+        parsed = model.parse("想去广东找工作 有月薪五千的吗")
+        banned = ("sklearn", "jionlp", "aiogram", "yulu.storage", "yulu.bot", "yulu.services",
+                  "yulu.core", "yulu.cli")
+        loaded = set(sys.modules)
+        heavy = sorted({{b for b in banned for m in loaded if m == b or m.startswith(b + ".")}})
         print(heavy, parsed.intent, len(parsed.entities))
         """
     )

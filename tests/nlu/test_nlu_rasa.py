@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 from aiohttp import web
 
-from nlu import EmbeddedInterpreter, NluService, RasaInterpreter
+from yulu.nlu import EmbeddedInterpreter, NluService, RasaInterpreter
 
 
 @dataclass
@@ -87,7 +87,7 @@ async def test_falls_back_to_embedded_when_rasa_fails(
     rasa: StandIn, service: NluService, mode: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     rasa.mode = mode
-    with caplog.at_level(logging.WARNING, logger="nlu.rasa"):
+    with caplog.at_level(logging.WARNING, logger="yulu.nlu.rasa"):
         parsed = await service.parse("厂子倒闭了")
     assert rasa.received == [{"text": "厂子倒闭了"}]
     assert parsed.intent == "report_job_lost"

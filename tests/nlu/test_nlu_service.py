@@ -6,8 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from nlu import CRITICAL_INTENTS, EmbeddedInterpreter, NluService, Parse, RasaInterpreter, build_nlu
-from yulu.config import NluSettings
+from yulu.core.config import NluSettings
+from yulu.nlu import (
+    CRITICAL_INTENTS,
+    EmbeddedInterpreter,
+    NluService,
+    Parse,
+    RasaInterpreter,
+    build_nlu,
+)
 
 
 def _parse(intent: str, confidence: float) -> Parse:

@@ -11,7 +11,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sandbox_helpers import TOKEN, Control
 
-from sandbox import BotApiSandbox
+from yulu.sandbox import BotApiSandbox
 
 
 @pytest.fixture

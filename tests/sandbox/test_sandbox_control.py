@@ -15,7 +15,7 @@ import pytest
 from aiogram import Bot
 from sandbox_helpers import TOKEN, Control
 
-from sandbox import BotApiSandbox, Identity
+from yulu.sandbox import BotApiSandbox, Identity
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -122,7 +122,7 @@ async def test_token_never_reaches_the_log(
 
 def test_python_m_sandbox_serves_until_interrupted() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--port", "0", "--limits"],
+        [sys.executable, "-m", "yulu.sandbox", "--port", "0", "--limits"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

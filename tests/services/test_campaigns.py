@@ -12,12 +12,15 @@ import pytest
 from factories import graduate
 from sqlalchemy import select, update
 
-from bot.callbacks import CampaignChoice
-from services import campaigns, places
-from services.errors import InvalidInput
-from services.privacy import FieldCipher
-from storage.campaigns import CampaignAnswer, audience_query
-from storage.models import (
+from yulu.bot.callbacks import CampaignChoice
+from yulu.core.config import CampaignSettings, Settings
+from yulu.core.errors import InvalidInput
+from yulu.core.i18n import get_translator
+from yulu.services import campaigns, places
+from yulu.services.context import Runtime
+from yulu.services.privacy import FieldCipher
+from yulu.storage.campaigns import CampaignAnswer, audience_query
+from yulu.storage.models import (
     EducationLevel,
     EmploymentStatus,
     Graduate,
@@ -26,9 +29,6 @@ from storage.models import (
     Region,
     RosterEntry,
 )
-from yulu.config import CampaignSettings, Settings
-from yulu.context import Runtime
-from yulu.i18n import get_translator
 
 pytestmark = pytest.mark.integration
 T = get_translator()
@@ -60,12 +60,17 @@ class People:
     async def region_id(self, session, county: str) -> int:
         return (await places.region_for(session, places.county(county))).id
 
-    async def graduate(self, name: str, *, county: str = "隆回", year: int = YEAR,
-                       **fields: Any) -> int:
+    async def graduate(
+        self, name: str, *, county: str = "隆回", year: int = YEAR, **fields: Any
+    ) -> int:
         async with self.runtime.session_factory.begin() as session:
-            row = graduate(self.cipher, user_id=next(self._next),
-                           region_id=await self.region_id(session, county), cadre_id=None,
-                           name=name)
+            row = graduate(
+                self.cipher,
+                user_id=next(self._next),
+                region_id=await self.region_id(session, county),
+                cadre_id=None,
+                name=name,
+            )
             row.graduation_year = year
             for key, value in fields.items():
                 setattr(row, key, value)
@@ -73,17 +78,32 @@ class People:
             await session.flush()
             return row.id
 
-    async def roster(self, name: str, *, county: str = "隆回", year: int = YEAR,
-                     household: str = "脱贫家庭", relocated: bool = False) -> int:
+    async def roster(
+        self,
+        name: str,
+        *,
+        county: str = "隆回",
+        year: int = YEAR,
+        household: str = "脱贫家庭",
+        relocated: bool = False,
+    ) -> int:
         number = f"4305242005{next(self._next):08d}"
         async with self.runtime.session_factory.begin() as session:
             row = RosterEntry(
-                name=name, id_number_enc=self.cipher.encrypt(number),
+                name=name,
+                id_number_enc=self.cipher.encrypt(number),
                 id_number_hash=self.cipher.lookup_hash(number),
-                phone_enc=self.cipher.encrypt("13700001111"), phone_hash="x", school="隆回职中",
-                major="护理", education_level=EducationLevel.SECONDARY, graduation_year=year,
-                hukou_region_id=await self.region_id(session, county), household_type=household,
-                relocated=relocated, fingerprint="f")
+                phone_enc=self.cipher.encrypt("13700001111"),
+                phone_hash="x",
+                school="隆回职中",
+                major="护理",
+                education_level=EducationLevel.SECONDARY,
+                graduation_year=year,
+                hukou_region_id=await self.region_id(session, county),
+                household_type=household,
+                relocated=relocated,
+                fingerprint="f",
+            )
             session.add(row)
             await session.flush()
             return row.id
@@ -94,23 +114,49 @@ def people(runtime: Runtime) -> People:
     return People(runtime)
 
 
-async def preview(runtime: Runtime, c: CampaignSettings, *, name: str = "graduation",
-                  today: date = WORKDAY, samples: int = 0) -> campaigns.CampaignReport:
-    return await campaigns.run_campaign(runtime.session_factory, T, name=name, campaign=c,
-                                        today=today, tz=TZ, dry_run=True, samples=samples,
-                                        holidays=lambda d: False)
+async def preview(
+    runtime: Runtime,
+    c: CampaignSettings,
+    *,
+    name: str = "graduation",
+    today: date = WORKDAY,
+    samples: int = 0,
+) -> campaigns.CampaignReport:
+    return await campaigns.run_campaign(
+        runtime.session_factory,
+        T,
+        name=name,
+        campaign=c,
+        today=today,
+        tz=TZ,
+        dry_run=True,
+        samples=samples,
+        holidays=lambda d: False,
+    )
 
 
-async def run(runtime: Runtime, c: CampaignSettings, *, name: str = "graduation",
-              today: date = WORKDAY, holidays=lambda d: False) -> campaigns.CampaignReport:
-    return await campaigns.run_campaign(runtime.session_factory, T, name=name, campaign=c,
-                                        today=today, tz=TZ, holidays=holidays)
+async def run(
+    runtime: Runtime,
+    c: CampaignSettings,
+    *,
+    name: str = "graduation",
+    today: date = WORKDAY,
+    holidays=lambda d: False,
+) -> campaigns.CampaignReport:
+    return await campaigns.run_campaign(
+        runtime.session_factory, T, name=name, campaign=c, today=today, tz=TZ, holidays=holidays
+    )
 
 
 async def outbox(runtime: Runtime) -> list[OutboxMessage]:
     async with runtime.session_factory() as session:
-        return list(await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.kind == "campaign").order_by(OutboxMessage.id)))
+        return list(
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.kind == "campaign")
+                .order_by(OutboxMessage.id)
+            )
+        )
 
 
 async def audience_names(runtime: Runtime, **audience: Any) -> set[str]:
@@ -140,15 +186,21 @@ async def test_graduation_preview_counts_this_years_class_per_county(
 async def test_audience_filters(runtime: Runtime, people: People) -> None:
     roster_poor = await people.roster("脱贫甲", household="脱贫家庭", relocated=True)
     roster_watch = await people.roster("监测乙", household="监测对象", county="新化")
-    await people.graduate("脱贫甲", roster_entry_id=roster_poor, verified=True,
-                          status=EmploymentStatus.SEEKING)
-    await people.graduate("监测乙", county="新化", roster_entry_id=roster_watch, verified=True,
-                          status=EmploymentStatus.EMPLOYED, education_level=EducationLevel.HIGHER)
+    await people.graduate(
+        "脱贫甲", roster_entry_id=roster_poor, verified=True, status=EmploymentStatus.SEEKING
+    )
+    await people.graduate(
+        "监测乙",
+        county="新化",
+        roster_entry_id=roster_watch,
+        verified=True,
+        status=EmploymentStatus.EMPLOYED,
+        education_level=EducationLevel.HIGHER,
+    )
     await people.graduate("未核实", status=EmploymentStatus.LOST_JOB, verified=False)
     async with runtime.session_factory.begin() as session:
         xinhua = await people.region_id(session, "新化")
-        await session.execute(update(Region).where(Region.id == xinhua)
-                              .values(key_county=True))
+        await session.execute(update(Region).where(Region.id == xinhua).values(key_county=True))
     everyone = {"脱贫甲", "监测乙", "未核实"}
     assert await audience_names(runtime, graduation_year="this_year") == everyone
     assert await audience_names(runtime, graduation_year=[YEAR - 1]) == set()
@@ -178,8 +230,11 @@ async def test_enrollment_reaches_roster_rows_only_through_a_matched_graduate(
     [message] = await outbox(runtime)
     assert message.idempotency_key == f"campaign:enrollment:{YEAR}:{graduate_id}"
     assert message.graduate_id == graduate_id and "报名甲" in message.text
-    taps = [CampaignChoice.unpack(b["callback_data"])
-            for row in message.reply_markup["inline_keyboard"] for b in row]
+    taps = [
+        CampaignChoice.unpack(b["callback_data"])
+        for row in message.reply_markup["inline_keyboard"]
+        for b in row
+    ]
     assert [tap.value for tap in taps] == ["enrol", "considering", "working", "not_now"]
     assert {(tap.campaign, tap.edition) for tap in taps} == {("enrollment", YEAR)}
 
@@ -208,16 +263,22 @@ async def test_daily_job_skips_statutory_holidays_unless_configured(
 ) -> None:
     await people.graduate("甲")
     autumn = {"graduation": campaign(start="09-01", end="10-31")}
-    assert await campaigns.run_due(runtime.session_factory, T, campaigns=autumn,
-                                   today=NATIONAL_DAY, tz=TZ) == {}
+    assert (
+        await campaigns.run_due(
+            runtime.session_factory, T, campaigns=autumn, today=NATIONAL_DAY, tz=TZ
+        )
+        == {}
+    )
     assert await outbox(runtime) == []
-    reports = await campaigns.run_due(runtime.session_factory, T, campaigns=autumn,
-                                      today=date(2026, 10, 8), tz=TZ)
+    reports = await campaigns.run_due(
+        runtime.session_factory, T, campaigns=autumn, today=date(2026, 10, 8), tz=TZ
+    )
     assert reports["graduation"].enqueued == 1
     await people.graduate("乙")
     anyway = {"graduation": campaign(start="09-01", end="10-31", avoid_holidays=False)}
-    reports = await campaigns.run_due(runtime.session_factory, T, campaigns=anyway,
-                                      today=NATIONAL_DAY, tz=TZ)
+    reports = await campaigns.run_due(
+        runtime.session_factory, T, campaigns=anyway, today=NATIONAL_DAY, tz=TZ
+    )
     assert reports["graduation"].enqueued == 1
 
 
@@ -225,13 +286,27 @@ async def test_daily_job_runs_only_enabled_campaigns_in_their_window(
     runtime: Runtime, people: People
 ) -> None:
     await people.graduate("甲")
-    configured = {"graduation": BUILT_IN["graduation"],
-                  "enrollment": campaign("enrollment", enabled=False)}
-    no_holidays = lambda d: False
-    assert await campaigns.run_due(runtime.session_factory, T, campaigns=configured,
-                                   today=date(2026, 11, 30), tz=TZ, holidays=no_holidays) == {}
-    reports = await campaigns.run_due(runtime.session_factory, T, campaigns=configured,
-                                      today=WORKDAY, tz=TZ, holidays=no_holidays)
+    configured = {
+        "graduation": BUILT_IN["graduation"],
+        "enrollment": campaign("enrollment", enabled=False),
+    }
+    def no_holidays(d):
+        return False
+
+    assert (
+        await campaigns.run_due(
+            runtime.session_factory,
+            T,
+            campaigns=configured,
+            today=date(2026, 11, 30),
+            tz=TZ,
+            holidays=no_holidays,
+        )
+        == {}
+    )
+    reports = await campaigns.run_due(
+        runtime.session_factory, T, campaigns=configured, today=WORKDAY, tz=TZ, holidays=no_holidays
+    )
     assert list(reports) == ["graduation"]
 
 
@@ -240,8 +315,12 @@ async def test_a_run_by_hand_on_a_holiday_waits_for_the_next_working_day(
 ) -> None:
     await people.graduate("甲", year=2027)
     may_day_2027 = date(2027, 5, 1)  # beyond the installed calendar: injected
-    report = await run(runtime, BUILT_IN["graduation"], today=may_day_2027,
-                       holidays=lambda d: d in {may_day_2027, date(2027, 5, 2)})
+    report = await run(
+        runtime,
+        BUILT_IN["graduation"],
+        today=may_day_2027,
+        holidays=lambda d: d in {may_day_2027, date(2027, 5, 2)},
+    )
     assert report.deferred_to == date(2027, 5, 3) and report.enqueued == 1
     [message] = await outbox(runtime)
     assert message.not_before.astimezone(ZoneInfo(TZ)) == datetime(2027, 5, 3, tzinfo=ZoneInfo(TZ))
@@ -269,12 +348,12 @@ def test_a_window_needs_dates_or_cron() -> None:
         campaign(start=None, end=None)  # neither
 
 
-async def answer(runtime: Runtime, graduate_id: int, value: str,
-                 name: str = "graduation") -> str:
+async def answer(runtime: Runtime, graduate_id: int, value: str, name: str = "graduation") -> str:
     async with runtime.session_factory.begin() as session:
         row = await session.get(Graduate, graduate_id)
-        return await campaigns.record_answer(session, BUILT_IN, row, name=name, edition=YEAR,
-                                             value=value)
+        return await campaigns.record_answer(
+            session, BUILT_IN, row, name=name, edition=YEAR, value=value
+        )
 
 
 async def test_answers_are_recorded_changed_and_counted(runtime: Runtime, people: People) -> None:
@@ -289,8 +368,11 @@ async def test_answers_are_recorded_changed_and_counted(runtime: Runtime, people
     async with runtime.session_factory.begin() as session:
         assert (await session.get(Graduate, first)).status is EmploymentStatus.EMPLOYED
         assert len((await session.scalars(select(CampaignAnswer))).all()) == 2
-        await session.execute(update(OutboxMessage).where(OutboxMessage.graduate_id == second)
-                              .values(status=OutboxStatus.FAILED, last_error="blocked: Forbidden"))
+        await session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.graduate_id == second)
+            .values(status=OutboxStatus.FAILED, last_error="blocked: Forbidden")
+        )
         status = await campaigns.campaign_status(session, name="graduation", edition=YEAR)
     assert status.deliveries == {"pending": 1, "failed": 1}
     assert status.failures == [("blocked: Forbidden", 1)]
@@ -308,8 +390,16 @@ async def test_answers_export_to_the_ledger_with_chinese_headers(
     path = tmp_path / "answers.csv"
     async with runtime.session_factory.begin() as session:
         count = await campaigns.export_answers(
-            session, runtime.cipher, T, path, name="enrollment", campaign=BUILT_IN["enrollment"],
-            edition=YEAR, tz=TZ, actor="test")
+            session,
+            runtime.cipher,
+            T,
+            path,
+            name="enrollment",
+            campaign=BUILT_IN["enrollment"],
+            edition=YEAR,
+            tz=TZ,
+            actor="test",
+        )
     rows = list(csv.DictReader(path.open(encoding="utf-8-sig")))
     assert count == 1 and rows[0]["姓名"] == "报名甲" and rows[0]["回答"] == "🙋 有意向报读"
     assert rows[0]["活动"] == "入学季" and rows[0]["家庭类型"] == "脱贫家庭"
@@ -317,12 +407,20 @@ async def test_answers_export_to_the_ledger_with_chinese_headers(
 
     contacts = tmp_path / "contacts.csv"
     async with runtime.session_factory.begin() as session:
-        await campaigns.export_contacts(session, runtime.cipher, T, contacts,
-                                        campaign=BUILT_IN["enrollment"], edition=YEAR,
-                                        full=False, actor="test")
+        await campaigns.export_contacts(
+            session,
+            runtime.cipher,
+            T,
+            contacts,
+            campaign=BUILT_IN["enrollment"],
+            edition=YEAR,
+            full=False,
+            actor="test",
+        )
     listed = list(csv.DictReader(contacts.open(encoding="utf-8-sig")))
     assert [(r["姓名"], r["户籍地"], r["原因"]) for r in listed] == [
-        ("无账号乙", XINHUA, "未在 Telegram 登记")]
+        ("无账号乙", XINHUA, "未在 Telegram 登记")
+    ]
     assert listed[0]["手机号"] == "137****1111"
 
 

@@ -19,11 +19,13 @@ from jobs_helpers import (
 )
 from sqlalchemy import select
 
-from bot.callbacks import JobAction
-from services import matching
-from services.errors import InvalidInput
-from storage.jobs import JobInterest, JobNotice, RejectionReason
-from storage.models import (
+from yulu.bot.callbacks import JobAction
+from yulu.core.errors import InvalidInput
+from yulu.core.i18n import get_translator
+from yulu.services import matching
+from yulu.services.context import Runtime
+from yulu.storage.jobs import JobInterest, JobNotice, RejectionReason
+from yulu.storage.models import (
     CheckIn,
     EducationLevel,
     EmploymentStatus,
@@ -31,8 +33,6 @@ from storage.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from yulu.context import Runtime
-from yulu.i18n import get_translator
 
 pytestmark = pytest.mark.integration
 T = get_translator()
@@ -44,21 +44,28 @@ DEMO_LIKE = [
 
 
 def settings(cap: int = 3) -> SimpleNamespace:
-    return SimpleNamespace(timezone="Asia/Shanghai",
-                           matching=SimpleNamespace(weekly_cap=cap, batch_size=2))
+    return SimpleNamespace(
+        timezone="Asia/Shanghai", matching=SimpleNamespace(weekly_cap=cap, batch_size=2)
+    )
 
 
-async def run(runtime: Runtime, *, cap: int = 3, dry_run: bool = False, now=NOW) -> matching.MatchReport:
-    return await matching.run_matching(runtime.session_factory, T, settings=settings(cap),
-                                       dry_run=dry_run, now=now)
+async def run(
+    runtime: Runtime, *, cap: int = 3, dry_run: bool = False, now=NOW
+) -> matching.MatchReport:
+    return await matching.run_matching(
+        runtime.session_factory, T, settings=settings(cap), dry_run=dry_run, now=now
+    )
 
 
 async def sent_to(runtime: Runtime, graduate_id: int) -> list[OutboxMessage]:
     async with runtime.session_factory() as session:
-        return list(await session.scalars(
-            select(OutboxMessage).where(OutboxMessage.graduate_id == graduate_id,
-                                        OutboxMessage.kind == "job_notice")
-            .order_by(OutboxMessage.id)))
+        return list(
+            await session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.graduate_id == graduate_id, OutboxMessage.kind == "job_notice")
+                .order_by(OutboxMessage.id)
+            )
+        )
 
 
 def posting_of(message: OutboxMessage) -> int:
@@ -78,7 +85,10 @@ async def test_guangdong_auto_repair_gets_shenzhen_not_changsha_nor_expired(
     assert notice.idempotency_key == f"notice:{ids['SZ-AUTO']}:{graduate}"
     assert "推荐理由：求职地广东省、专业汽修" in notice.text and "深圳市宝安区" in notice.text
     taps = [JobAction.unpack(b["callback_data"]) for b in notice.reply_markup["inline_keyboard"][0]]
-    assert [(tap.action, tap.posting_id) for tap in taps] == [("in", ids["SZ-AUTO"]), ("no", ids["SZ-AUTO"])]
+    assert [(tap.action, tap.posting_id) for tap in taps] == [
+        ("in", ids["SZ-AUTO"]),
+        ("no", ids["SZ-AUTO"]),
+    ]
     assert report.notices == 1 and report.per_county == {"湖南省邵阳市隆回县": 1}
 
 
@@ -92,30 +102,47 @@ async def test_running_again_sends_nothing_new(runtime: Runtime, tmp_path: Path)
 
 
 async def test_weekly_cap_holds_and_frees_up_next_week(runtime: Runtime, tmp_path: Path) -> None:
-    rows = [posting_row(f"GD-{i}", 工作地点=place) for i, place in enumerate(["深圳", "广州", "佛山"])]
+    rows = [
+        posting_row(f"GD-{i}", 工作地点=place) for i, place in enumerate(["深圳", "广州", "佛山"])
+    ]
     await import_rows(runtime, tmp_path, rows)
     graduate = await make_graduate(runtime)
     assert (await run(runtime, cap=2)).notices == 2
     assert (await run(runtime, cap=2, now=NOW + timedelta(days=2))).notices == 0  # same ISO week
     assert (await run(runtime, cap=2, now=NOW + timedelta(days=7))).notices == 1
     async with runtime.session_factory() as session:
-        weeks = list(await session.scalars(select(JobNotice.week).where(JobNotice.graduate_id == graduate)))
+        weeks = list(
+            await session.scalars(select(JobNotice.week).where(JobNotice.graduate_id == graduate))
+        )
     assert sorted(weeks) == ["2026-W49", "2026-W49", "2026-W50"]
 
 
 async def test_place_hierarchy_and_anywhere(runtime: Runtime, tmp_path: Path) -> None:
-    rows = [posting_row("BAOAN", 工作地点="深圳市宝安区"), posting_row("SHENZHEN", 工作地点="深圳"),
-            posting_row("GUANGZHOU", 工作地点="广州"), posting_row("SHAOYANG", 工作地点="邵阳"),
-            posting_row("NATION", 工作地点="全国")]
+    rows = [
+        posting_row("BAOAN", 工作地点="深圳市宝安区"),
+        posting_row("SHENZHEN", 工作地点="深圳"),
+        posting_row("GUANGZHOU", 工作地点="广州"),
+        posting_row("SHAOYANG", 工作地点="邵阳"),
+        posting_row("NATION", 工作地点="全国"),
+    ]
     await import_rows(runtime, tmp_path, rows)
     ids = await posting_ids(runtime)
-    by_place = {place: await make_graduate(runtime, desired=place)
-                for place in ("深圳", "宝安区", "湖南", "广西")}
+    by_place = {
+        place: await make_graduate(runtime, desired=place)
+        for place in ("深圳", "宝安区", "湖南", "广西")
+    }
     anywhere = await make_graduate(runtime, desired=None)
     await run(runtime, cap=10)
-    got = {place: {posting_of(m) for m in await sent_to(runtime, gid)} for place, gid in by_place.items()}
+    got = {
+        place: {posting_of(m) for m in await sent_to(runtime, gid)}
+        for place, gid in by_place.items()
+    }
     assert got["深圳"] == {ids["BAOAN"], ids["SHENZHEN"], ids["NATION"]}
-    assert got["宝安区"] == {ids["BAOAN"], ids["SHENZHEN"], ids["NATION"]}  # a city-wide posting covers it
+    assert got["宝安区"] == {
+        ids["BAOAN"],
+        ids["SHENZHEN"],
+        ids["NATION"],
+    }  # a city-wide posting covers it
     assert got["湖南"] == {ids["SHAOYANG"], ids["NATION"]}
     assert got["广西"] == {ids["NATION"]}
     near_home_first = await sent_to(runtime, anywhere)
@@ -124,27 +151,41 @@ async def test_place_hierarchy_and_anywhere(runtime: Runtime, tmp_path: Path) ->
 
 
 async def test_synonyms_and_categories(runtime: Runtime, tmp_path: Path) -> None:
-    rows = [posting_row("EXACT", 专业要求="汽车检测与维修技术"), posting_row("CLASS", 专业要求="道路运输类"),
-            posting_row("ANY", 专业要求="不限"), posting_row("OTHER", 专业要求="护理")]
+    rows = [
+        posting_row("EXACT", 专业要求="汽车检测与维修技术"),
+        posting_row("CLASS", 专业要求="道路运输类"),
+        posting_row("ANY", 专业要求="不限"),
+        posting_row("OTHER", 专业要求="护理"),
+    ]
     await import_rows(runtime, tmp_path, rows)
     ids = await posting_ids(runtime)
     graduate = await make_graduate(runtime, major="学的汽车维修")
     await run(runtime, cap=10)
     messages = await sent_to(runtime, graduate)
-    assert [posting_of(m) for m in messages] == [ids["EXACT"], ids["CLASS"], ids["ANY"]]  # best first
+    assert [posting_of(m) for m in messages] == [
+        ids["EXACT"],
+        ids["CLASS"],
+        ids["ANY"],
+    ]  # best first
     assert "专业学的汽车维修属于道路运输类" in messages[1].text and "不限专业" in messages[2].text
 
 
 async def test_status_and_education_decide_what_is_sent(runtime: Runtime, tmp_path: Path) -> None:
-    rows = [posting_row("JOB"), posting_row("INTERN", 岗位类型="实习"),
-            posting_row("TRAINEE", 岗位类型="见习"), posting_row("HIGHER-ONLY", 学历要求="大专及以上")]
+    rows = [
+        posting_row("JOB"),
+        posting_row("INTERN", 岗位类型="实习"),
+        posting_row("TRAINEE", 岗位类型="见习"),
+        posting_row("HIGHER-ONLY", 学历要求="大专及以上"),
+    ]
     await import_rows(runtime, tmp_path, rows)
     ids = await posting_ids(runtime)
     who = {
         "seeking": await make_graduate(runtime, year=YEAR - 3),
         "lost_job": await make_graduate(runtime, status=EmploymentStatus.LOST_JOB),
         "student": await make_graduate(runtime, year=YEAR + 1),
-        "secondary": await make_graduate(runtime, education=EducationLevel.SECONDARY, year=YEAR - 3),
+        "secondary": await make_graduate(
+            runtime, education=EducationLevel.SECONDARY, year=YEAR - 3
+        ),
         "employed": await make_graduate(runtime, status=EmploymentStatus.EMPLOYED),
         "opted_in": await make_graduate(runtime, status=EmploymentStatus.EMPLOYED),
         "studying": await make_graduate(runtime, status=EmploymentStatus.FURTHER_STUDY),
@@ -158,47 +199,75 @@ async def test_status_and_education_decide_what_is_sent(runtime: Runtime, tmp_pa
     assert set(got["seeking"]) == {ids["JOB"], ids["HIGHER-ONLY"]}  # left school 3 years ago
     assert got["lost_job"][:2] == [ids["HIGHER-ONLY"], ids["JOB"]]  # full-time first
     assert set(got["lost_job"]) == {ids["JOB"], ids["HIGHER-ONLY"], ids["INTERN"], ids["TRAINEE"]}
-    assert set(got["student"]) == {ids["INTERN"], ids["TRAINEE"]}  # no full-time job before graduating
+    assert set(got["student"]) == {
+        ids["INTERN"],
+        ids["TRAINEE"],
+    }  # no full-time job before graduating
     assert set(got["secondary"]) == {ids["JOB"]}  # 大专及以上 is not for 中职
     assert set(got["opted_in"]) == {ids["JOB"], ids["HIGHER-ONLY"]}
     assert got["employed"] == got["studying"] == got["unsubscribed"] == got["unreachable"] == []
 
 
-async def test_declined_postings_and_their_like_are_left_out(runtime: Runtime, tmp_path: Path) -> None:
-    rows = [posting_row("A", 工作地点="深圳", 薪资上限=5000), posting_row("A-TWIN", 工作地点="深圳", 单位名称="另一家"),
-            posting_row("SAME-CITY", 工作地点="深圳", 专业要求="汽修;机电"),
-            posting_row("CHEAP", 工作地点="广州", 薪资上限=4500), posting_row("RICH", 工作地点="佛山", 薪资上限=9000)]
+async def test_declined_postings_and_their_like_are_left_out(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    rows = [
+        posting_row("A", 工作地点="深圳", 薪资上限=5000),
+        posting_row("A-TWIN", 工作地点="深圳", 单位名称="另一家"),
+        posting_row("SAME-CITY", 工作地点="深圳", 专业要求="汽修;机电"),
+        posting_row("CHEAP", 工作地点="广州", 薪资上限=4500),
+        posting_row("RICH", 工作地点="佛山", 薪资上限=9000),
+    ]
     await import_rows(runtime, tmp_path, rows)
     ids = await posting_ids(runtime)
     by_place, by_pay = await make_graduate(runtime), await make_graduate(runtime)
     async with runtime.session_factory.begin() as session:
-        await matching.decline(session, await session.get(Graduate, by_place), ids["A"],
-                               RejectionReason.PLACE)
-        await matching.decline(session, await session.get(Graduate, by_pay), ids["A"], RejectionReason.PAY)
+        await matching.decline(
+            session, await session.get(Graduate, by_place), ids["A"], RejectionReason.PLACE
+        )
+        await matching.decline(
+            session, await session.get(Graduate, by_pay), ids["A"], RejectionReason.PAY
+        )
     await run(runtime, cap=10)
     place_got = {posting_of(m) for m in await sent_to(runtime, by_place)}
     pay_got = {posting_of(m) for m in await sent_to(runtime, by_pay)}
     assert place_got == {ids["CHEAP"], ids["RICH"]}  # nothing more in 深圳
-    assert pay_got == {ids["SAME-CITY"], ids["RICH"]}  # same place+trade gone; same trade paying ≤ 5000 gone
+    assert pay_got == {
+        ids["SAME-CITY"],
+        ids["RICH"],
+    }  # same place+trade gone; same trade paying ≤ 5000 gone
 
 
-async def test_interest_is_recorded_once_and_tells_the_cadre(runtime: Runtime, tmp_path: Path) -> None:
+async def test_interest_is_recorded_once_and_tells_the_cadre(
+    runtime: Runtime, tmp_path: Path
+) -> None:
     await import_rows(runtime, tmp_path, DEMO_LIKE)
     ids = await posting_ids(runtime)
     cadre_id, cadre_chat = await cadre_with_chat(runtime)
     graduate_id = await make_graduate(runtime, cadre_id=cadre_id)
     async with runtime.session_factory.begin() as session:
         graduate = await session.get(Graduate, graduate_id)
-        first = await matching.record_interest(session, T, runtime.cipher, graduate, ids["SZ-AUTO"],
-                                               settings=settings(), now=NOW)
-        again = await matching.record_interest(session, T, runtime.cipher, graduate, ids["SZ-AUTO"],
-                                               settings=settings(), now=NOW)
+        first = await matching.record_interest(
+            session, T, runtime.cipher, graduate, ids["SZ-AUTO"], settings=settings(), now=NOW
+        )
+        again = await matching.record_interest(
+            session, T, runtime.cipher, graduate, ids["SZ-AUTO"], settings=settings(), now=NOW
+        )
         with pytest.raises(InvalidInput):
-            await matching.record_interest(session, T, runtime.cipher, graduate, ids["DG-AUTO-GONE"],
-                                           settings=settings(), now=NOW)
+            await matching.record_interest(
+                session,
+                T,
+                runtime.cipher,
+                graduate,
+                ids["DG-AUTO-GONE"],
+                settings=settings(),
+                now=NOW,
+            )
     assert (first.new, again.new, first.cadre_name) == (True, False, "王书记")
     async with runtime.session_factory() as session:
-        alerts = list(await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == cadre_chat)))
+        alerts = list(
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.chat_id == cadre_chat))
+        )
         interests = list(await session.scalars(select(JobInterest)))
     assert len(alerts) == 1 and len(interests) == 1
     assert "测试学生" in alerts[0].text and "汽车运用与维修" not in alerts[0].text
@@ -221,7 +290,11 @@ async def test_dry_run_writes_nothing(runtime: Runtime, tmp_path: Path) -> None:
 async def test_pending_notice_of_a_posting_that_expired_is_cancelled(
     runtime: Runtime, tmp_path: Path
 ) -> None:
-    await import_rows(runtime, tmp_path, [posting_row("SOON", 截止日期=(NOW + timedelta(days=2)).date().isoformat())])
+    await import_rows(
+        runtime,
+        tmp_path,
+        [posting_row("SOON", 截止日期=(NOW + timedelta(days=2)).date().isoformat())],
+    )
     graduate = await make_graduate(runtime)
     await run(runtime)
     report = await run(runtime, now=NOW + timedelta(days=4))
@@ -230,18 +303,26 @@ async def test_pending_notice_of_a_posting_that_expired_is_cancelled(
 
 
 async def test_browsing_pages_and_internships(runtime: Runtime, tmp_path: Path) -> None:
-    rows = [posting_row("JOB"), posting_row("INTERN", 岗位类型="实习", 工作地点="广州"),
-            posting_row("CS-ACCT", 工作地点="长沙", 专业要求="会计事务")]
+    rows = [
+        posting_row("JOB"),
+        posting_row("INTERN", 岗位类型="实习", 工作地点="广州"),
+        posting_row("CS-ACCT", 工作地点="长沙", 专业要求="会计事务"),
+    ]
     await import_rows(runtime, tmp_path, rows)
     ids = await posting_ids(runtime)
     graduate_id = await make_graduate(runtime)
     async with runtime.session_factory.begin() as session:
         graduate = await session.get(Graduate, graduate_id)
         first = await matching.match_page(session, T, graduate, settings=settings(), now=NOW)
-        second = await matching.match_page(session, T, graduate, settings=settings(), index=1, now=NOW)
-        past_end = await matching.match_page(session, T, graduate, settings=settings(), index=9, now=NOW)
-        interns = await matching.match_page(session, T, graduate, settings=settings(),
-                                            kind="internship", now=NOW)
+        second = await matching.match_page(
+            session, T, graduate, settings=settings(), index=1, now=NOW
+        )
+        past_end = await matching.match_page(
+            session, T, graduate, settings=settings(), index=9, now=NOW
+        )
+        interns = await matching.match_page(
+            session, T, graduate, settings=settings(), kind="internship", now=NOW
+        )
     assert (first.posting_id, first.total, second.posting_id) == (ids["JOB"], 2, ids["INTERN"])
     assert past_end.posting_id == ids["INTERN"] and past_end.index == 1
     assert (interns.posting_id, interns.total) == (ids["INTERN"], 1)
@@ -255,13 +336,15 @@ async def test_employed_graduate_whose_last_check_in_says_unstable_gets_jobs(
     unstable = await make_graduate(runtime, status=EmploymentStatus.EMPLOYED, year=YEAR - 2)
     stable_now = await make_graduate(runtime, status=EmploymentStatus.EMPLOYED, year=YEAR - 2)
     async with runtime.session_factory.begin() as session:
-        session.add_all([
-            CheckIn(graduate_id=unstable, period="2026-09", answered_at=NOW, stable=True),
-            CheckIn(graduate_id=unstable, period="2026-10", answered_at=NOW, stable=False),
-            CheckIn(graduate_id=unstable, period="2026-11"),  # asked, not answered yet
-            CheckIn(graduate_id=stable_now, period="2026-10", answered_at=NOW, stable=False),
-            CheckIn(graduate_id=stable_now, period="2026-11", answered_at=NOW, stable=True),
-        ])
+        session.add_all(
+            [
+                CheckIn(graduate_id=unstable, period="2026-09", answered_at=NOW, stable=True),
+                CheckIn(graduate_id=unstable, period="2026-10", answered_at=NOW, stable=False),
+                CheckIn(graduate_id=unstable, period="2026-11"),  # asked, not answered yet
+                CheckIn(graduate_id=stable_now, period="2026-10", answered_at=NOW, stable=False),
+                CheckIn(graduate_id=stable_now, period="2026-11", answered_at=NOW, stable=True),
+            ]
+        )
     await run(runtime)
     assert len(await sent_to(runtime, unstable)) == 1
     assert await sent_to(runtime, stable_now) == []

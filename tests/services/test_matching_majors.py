@@ -1,24 +1,39 @@
-"""The major/trade map: the catalogue's structure, everyday words, and the notice buttons' wire format."""
+"""The major/trade map: the catalogue's structure, everyday words, the notice buttons' format."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.callbacks import JobAction
-from services.majors import ANY, major_map
-from services.matching import notice_markup
-from yulu.i18n import get_translator
+from yulu.bot.callbacks import JobAction
+from yulu.core.i18n import get_translator
+from yulu.services.majors import ANY, major_map
+from yulu.services.matching import notice_markup
 
 MAJORS = major_map()
 
 
-@pytest.mark.parametrize(("said", "major"), [
-    ("汽修", "汽车运用与维修"), ("汽车维修", "汽车运用与维修"), ("汽车检测与维修技术", "汽车运用与维修"),
-    ("学汽修的", "汽车运用与维修"), ("电工", "电气设备运行与控制"), ("数控", "数控技术应用"),
-    ("护理", "护理"), ("护士", "护理"), ("会计", "会计事务"), ("大数据与会计", "会计事务"),
-    ("电商", "电子商务"), ("幼师", "幼儿保育"), ("学前教育", "幼儿保育"), ("计算机", "计算机应用"),
-    ("计算机应用技术（高职）", "计算机应用"), ("电焊", "焊接技术应用"), ("厨师", "中餐烹饪"),
-])
+@pytest.mark.parametrize(
+    ("said", "major"),
+    [
+        ("汽修", "汽车运用与维修"),
+        ("汽车维修", "汽车运用与维修"),
+        ("汽车检测与维修技术", "汽车运用与维修"),
+        ("学汽修的", "汽车运用与维修"),
+        ("电工", "电气设备运行与控制"),
+        ("数控", "数控技术应用"),
+        ("护理", "护理"),
+        ("护士", "护理"),
+        ("会计", "会计事务"),
+        ("大数据与会计", "会计事务"),
+        ("电商", "电子商务"),
+        ("幼师", "幼儿保育"),
+        ("学前教育", "幼儿保育"),
+        ("计算机", "计算机应用"),
+        ("计算机应用技术（高职）", "计算机应用"),
+        ("电焊", "焊接技术应用"),
+        ("厨师", "中餐烹饪"),
+    ],
+)
 def test_everyday_words_reach_the_catalogue_major(said: str, major: str) -> None:
     assert MAJORS.resolve(said).major == major
 
@@ -29,8 +44,12 @@ def test_a_class_or_group_can_be_asked_for_and_unknown_majors_match_only_any() -
     assert unknown == ["量子炼金术"]
     assert MAJORS.requirement_codes("不限") == ({ANY: 0}, [])
     assert MAJORS.graduate_codes("量子炼金术") == {ANY: 0}
-    assert MAJORS.graduate_codes("汽修") == {ANY: 0, "g:交通运输大类": 1, "c:道路运输类": 2,
-                                           "m:汽车运用与维修": 3}
+    assert MAJORS.graduate_codes("汽修") == {
+        ANY: 0,
+        "g:交通运输大类": 1,
+        "c:道路运输类": 2,
+        "m:汽车运用与维修": 3,
+    }
 
 
 def test_every_name_is_unique_and_the_map_is_big_enough_to_matter() -> None:

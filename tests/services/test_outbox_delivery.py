@@ -10,21 +10,23 @@ import pytest
 from factories import make_cadre, make_graduates
 from sqlalchemy import func, select
 
-from bot.app import create_bot
-from bot.delivery import TelegramTransport
-from sandbox import BotApiSandbox
-from services.checkin import blocked_hook
-from services.outbox import OutboxSender, SenderConfig
-from storage import outbox
-from storage.models import Case, CaseReason, Graduate, OutboxMessage, OutboxStatus
-from yulu.context import Runtime
-from yulu.i18n import get_translator
+from yulu.bot.app import create_bot
+from yulu.bot.delivery import TelegramTransport
+from yulu.core.i18n import get_translator
+from yulu.sandbox import BotApiSandbox
+from yulu.services.checkin import blocked_hook
+from yulu.services.context import Runtime
+from yulu.services.outbox import OutboxSender, SenderConfig
+from yulu.storage import outbox
+from yulu.storage.models import Case, CaseReason, Graduate, OutboxMessage, OutboxStatus
 
 pytestmark = pytest.mark.integration
 RATE = 60.0
 
 
-async def _control(sandbox: BotApiSandbox, method: str, path: str, body: dict | None = None) -> dict:
+async def _control(
+    sandbox: BotApiSandbox, method: str, path: str, body: dict | None = None
+) -> dict:
     async with aiohttp.ClientSession() as http:
         async with http.request(method, f"{sandbox.url}/sandbox/api{path}", json=body) as response:
             assert response.status == 200, await response.text()
@@ -34,8 +36,14 @@ async def _control(sandbox: BotApiSandbox, method: str, path: str, body: dict | 
 async def _enqueue(runtime: Runtime, graduate_ids: list[int], user_ids: list[int]) -> None:
     async with runtime.session_factory.begin() as session:
         for graduate_id, user_id in zip(graduate_ids, user_ids, strict=True):
-            await outbox.enqueue(session, key=f"test:{graduate_id}", kind="test", chat_id=user_id,
-                                 text=f"通知 {graduate_id}", graduate_id=graduate_id)
+            await outbox.enqueue(
+                session,
+                key=f"test:{graduate_id}",
+                kind="test",
+                chat_id=user_id,
+                text=f"通知 {graduate_id}",
+                graduate_id=graduate_id,
+            )
 
 
 async def _drain(sender: OutboxSender, runtime: Runtime, timeout: float = 90) -> None:
@@ -43,8 +51,11 @@ async def _drain(sender: OutboxSender, runtime: Runtime, timeout: float = 90) ->
     while asyncio.get_running_loop().time() < deadline:
         await sender.run_once()
         async with runtime.session_factory() as session:
-            left = await session.scalar(select(func.count(OutboxMessage.id)).where(
-                OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])))
+            left = await session.scalar(
+                select(func.count(OutboxMessage.id)).where(
+                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+                )
+            )
         if left == 0:
             return
         await asyncio.sleep(0.05)
@@ -58,9 +69,11 @@ async def test_500_messages_with_faults(runtime: Runtime, sandbox: BotApiSandbox
     blocked = set(user_ids[::50])  # 10 users blocked the bot
     for user_id in blocked:
         await _control(sandbox, "POST", f"/users/{user_id}/blocked", {"blocked": True})
-    for rule in ({"method": "sendMessage", "status": 429, "retry_after": 1, "count": 3},
-                 {"method": "sendMessage", "status": 500, "count": 6},
-                 {"method": "sendMessage", "status": 502, "count": 4}):
+    for rule in (
+        {"method": "sendMessage", "status": 429, "retry_after": 1, "count": 3},
+        {"method": "sendMessage", "status": 500, "count": 6},
+        {"method": "sendMessage", "status": 502, "count": 4},
+    ):
         await _control(sandbox, "POST", "/faults", rule)
     cadre = await make_cadre(runtime)
     graduate_ids = await make_graduates(runtime, user_ids, cadre_id=cadre.id)
@@ -68,15 +81,21 @@ async def test_500_messages_with_faults(runtime: Runtime, sandbox: BotApiSandbox
 
     bot = create_bot("123456:ABC", sandbox.url)
     config = SenderConfig(rate_per_second=RATE, backoff_seconds=0.2, batch_size=25)
-    sender = OutboxSender(runtime.session_factory, TelegramTransport(bot), config,
-                          on_blocked=blocked_hook(runtime.cipher, get_translator()))
+    sender = OutboxSender(
+        runtime.session_factory,
+        TelegramTransport(bot),
+        config,
+        on_blocked=blocked_hook(runtime.cipher, get_translator()),
+    )
     try:
         await _drain(sender, runtime)
     finally:
         await bot.session.close()
 
     stats = await _control(sandbox, "GET", "/stats")
-    sent = [s for s in stats["sent"] if s["method"] == "sendMessage" and s["text"].startswith("通知")]
+    sent = [
+        s for s in stats["sent"] if s["method"] == "sendMessage" and s["text"].startswith("通知")
+    ]
     per_chat = Counter(s["chat_id"] for s in sent)
     assert set(per_chat) == set(user_ids) - blocked  # every deliverable message delivered
     assert max(per_chat.values()) == 1  # exactly once
@@ -84,25 +103,38 @@ async def test_500_messages_with_faults(runtime: Runtime, sandbox: BotApiSandbox
     busiest = max(sum(1 for u in times[i:] if u - t < 1.0) for i, t in enumerate(times))
     assert busiest <= RATE  # no one-second window above the configured rate
     async with runtime.session_factory() as session:
-        unreachable = set(await session.scalars(
-            select(Graduate.telegram_user_id).where(Graduate.unreachable_at.is_not(None))))
-        cased = await session.scalar(select(func.count(Case.id)).where(
-            Case.reason == CaseReason.BLOCKED))
-        failed = await session.scalar(select(func.count(OutboxMessage.id)).where(
-            OutboxMessage.status == OutboxStatus.FAILED))
+        unreachable = set(
+            await session.scalars(
+                select(Graduate.telegram_user_id).where(Graduate.unreachable_at.is_not(None))
+            )
+        )
+        cased = await session.scalar(
+            select(func.count(Case.id)).where(Case.reason == CaseReason.BLOCKED)
+        )
+        failed = await session.scalar(
+            select(func.count(OutboxMessage.id)).where(OutboxMessage.status == OutboxStatus.FAILED)
+        )
     assert unreachable == blocked and cased == len(blocked) and failed == len(blocked)
 
 
-async def test_two_senders_never_send_one_row_twice(runtime: Runtime, sandbox: BotApiSandbox) -> None:
+async def test_two_senders_never_send_one_row_twice(
+    runtime: Runtime, sandbox: BotApiSandbox
+) -> None:
     user_ids = list(range(71_000, 71_120))
     for user_id in user_ids:
         await _control(sandbox, "POST", f"/users/{user_id}/messages", {"text": "hi"})
     graduate_ids = await make_graduates(runtime, user_ids, cadre_id=None)
     await _enqueue(runtime, graduate_ids, user_ids)
     bot = create_bot("123456:ABC", sandbox.url)
-    senders = [OutboxSender(runtime.session_factory, TelegramTransport(bot),
-                            SenderConfig(rate_per_second=200, batch_size=10), worker=f"w{i}")
-               for i in range(2)]
+    senders = [
+        OutboxSender(
+            runtime.session_factory,
+            TelegramTransport(bot),
+            SenderConfig(rate_per_second=200, batch_size=10),
+            worker=f"w{i}",
+        )
+        for i in range(2)
+    ]
     try:
         await asyncio.gather(*(_drain(s, runtime) for s in senders))
     finally:

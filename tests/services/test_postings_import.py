@@ -1,4 +1,4 @@
-"""Posting import: good rows in, bad rows reported by number, re-import updates, never duplicates."""
+"""Posting import: good rows in, bad rows reported by number, re-import updates, no duplicates."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from jobs_helpers import GONE, TODAY, import_rows, posting_ids, posting_row
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from services.postings import import_postings
-from storage.jobs import Posting, PostingKind, PostingTrade
-from yulu.context import Runtime
+from yulu.services.context import Runtime
+from yulu.services.postings import import_postings
+from yulu.storage.jobs import Posting, PostingKind, PostingTrade
 
 pytestmark = pytest.mark.integration
 
@@ -32,19 +32,37 @@ async def test_good_rows_go_in_and_bad_rows_are_reported(runtime: Runtime, tmp_p
         posting_row("A7", 截止日期="下个月吧"),
         posting_row("A1", 岗位名称="同一编号"),
         posting_row("A8", 专业要求="汽修;量子炼金术", 截止日期=GONE),
-        posting_row("A9", 岗位类型="就业见习", 工作地点="全国", 专业要求="不限", 薪资下限="三千五",
-                    薪资上限="面议", 截止日期="长期"),
+        posting_row(
+            "A9",
+            岗位类型="就业见习",
+            工作地点="全国",
+            专业要求="不限",
+            薪资下限="三千五",
+            薪资上限="面议",
+            截止日期="长期",
+        ),
     ]
     report = await import_rows(runtime, tmp_path, rows)
-    assert report.errors == [(3, "posting-kind"), (4, "place-unknown"), (5, "pay-range"),
-                             (6, "missing-apply-how"), (7, "major-unknown"), (8, "deadline"),
-                             (9, "duplicate-posting-in-file")]
+    assert report.errors == [
+        (3, "posting-kind"),
+        (4, "place-unknown"),
+        (5, "pay-range"),
+        (6, "missing-apply-how"),
+        (7, "major-unknown"),
+        (8, "deadline"),
+        (9, "duplicate-posting-in-file"),
+    ]
     assert report.warnings == [(10, "major-partly-unknown"), (10, "deadline-passed")]
     assert report.inserted == 3 and await _count(runtime) == 3
     async with runtime.session_factory() as session:
         a9 = await session.scalar(select(Posting).where(Posting.source_key == "code:A9"))
     assert (a9.kind, a9.region_id, a9.pay_min, a9.pay_max, a9.deadline) == (
-        PostingKind.TRAINEESHIP, None, 3500, None, None)
+        PostingKind.TRAINEESHIP,
+        None,
+        3500,
+        None,
+        None,
+    )
 
 
 async def test_reimport_updates_and_never_duplicates(runtime: Runtime, tmp_path: Path) -> None:
@@ -57,8 +75,11 @@ async def test_reimport_updates_and_never_duplicates(runtime: Runtime, tmp_path:
     assert await _count(runtime) == 2
     ids = await posting_ids(runtime)
     async with runtime.session_factory() as session:
-        codes = set(await session.scalars(
-            select(PostingTrade.code).where(PostingTrade.posting_id == ids["B2"])))
+        codes = set(
+            await session.scalars(
+                select(PostingTrade.code).where(PostingTrade.posting_id == ids["B2"])
+            )
+        )
         pay = await session.scalar(select(Posting.pay_min).where(Posting.id == ids["B2"]))
     assert codes == {"m:电子商务"} and pay == 4500  # the trade codes follow the new 专业要求
 
@@ -73,10 +94,32 @@ async def test_rows_without_a_code_are_keyed_by_content(runtime: Runtime, tmp_pa
 
 async def test_xlsx_with_english_headers(runtime: Runtime, tmp_path: Path) -> None:
     workbook = Workbook()
-    workbook.active.append(["employer", "title", "kind", "location", "majors", "education",
-                            "salary_min", "deadline", "how_to_apply"])
-    workbook.active.append(["长沙星城会计", "会计助理", "full_time", "长沙", "会计;财务会计类", "中职及以上",
-                            3500, TODAY.replace(month=12), "hr@example.com"])
+    workbook.active.append(
+        [
+            "employer",
+            "title",
+            "kind",
+            "location",
+            "majors",
+            "education",
+            "salary_min",
+            "deadline",
+            "how_to_apply",
+        ]
+    )
+    workbook.active.append(
+        [
+            "长沙星城会计",
+            "会计助理",
+            "full_time",
+            "长沙",
+            "会计;财务会计类",
+            "中职及以上",
+            3500,
+            TODAY.replace(month=12),
+            "hr@example.com",
+        ]
+    )
     path = tmp_path / "p.xlsx"
     workbook.save(path)
     report = await import_postings(runtime.session_factory, path, today=TODAY)
@@ -85,4 +128,7 @@ async def test_xlsx_with_english_headers(runtime: Runtime, tmp_path: Path) -> No
         posting = await session.scalar(select(Posting))
         codes = set(await session.scalars(select(PostingTrade.code)))
     assert posting.region.full_name == "湖南省长沙市" and posting.education_min == 1
-    assert codes == {"m:会计事务", "c:财务会计类"} and posting.deadline.isoformat() == f"{TODAY.year}-12-30"
+    assert (
+        codes == {"m:会计事务", "c:财务会计类"}
+        and posting.deadline.isoformat() == f"{TODAY.year}-12-30"
+    )

@@ -8,20 +8,42 @@ import pytest
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from services import cadres, roster
-from services.demo import demo_id_number
-from services.tabular import table_writer
-from storage.models import RosterEntry
-from yulu.context import Runtime
+from yulu.services import cadres, roster
+from yulu.services.context import Runtime
+from yulu.services.demo import demo_id_number
+from yulu.services.tabular import table_writer
+from yulu.storage.models import RosterEntry
 
 pytestmark = pytest.mark.integration
-HEADER = ["姓名", "身份证号", "手机号", "学校", "专业", "学历层次", "毕业年份", "户籍地", "家庭类型",
-          "易地搬迁", "帮扶干部手机号"]
+HEADER = [
+    "姓名",
+    "身份证号",
+    "手机号",
+    "学校",
+    "专业",
+    "学历层次",
+    "毕业年份",
+    "户籍地",
+    "家庭类型",
+    "易地搬迁",
+    "帮扶干部手机号",
+]
 
 
 def good_row(i: int, *, cadre_phone: str = "13900000001") -> list[str]:
-    return [f"学生{chr(0x4e00 + i)}", demo_id_number("20050101", i), f"1380000{i:04d}", "隆回职中",
-            "汽车运用与维修", "中职", "2025", "隆回", "脱贫家庭", "否", cadre_phone]
+    return [
+        f"学生{chr(0x4E00 + i)}",
+        demo_id_number("20050101", i),
+        f"1380000{i:04d}",
+        "隆回职中",
+        "汽车运用与维修",
+        "中职",
+        "2025",
+        "隆回",
+        "脱贫家庭",
+        "否",
+        cadre_phone,
+    ]
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> Path:
@@ -38,7 +60,9 @@ async def _count(runtime: Runtime) -> int:
 
 async def _add_cadre(runtime: Runtime) -> None:
     async with runtime.session_factory.begin() as session:
-        await cadres.add_cadre(session, runtime.cipher, name="王书记", phone="13900000001", region="隆回")
+        await cadres.add_cadre(
+            session, runtime.cipher, name="王书记", phone="13900000001", region="隆回"
+        )
 
 
 async def test_good_rows_go_in_and_bad_rows_are_reported(runtime: Runtime, tmp_path: Path) -> None:
@@ -50,11 +74,16 @@ async def test_good_rows_go_in_and_bad_rows_are_reported(runtime: Runtime, tmp_p
     no_place = good_row(5)
     no_place[7] = "火星"
     rows = [good_row(1), good_row(2), bad_checksum, bad_phone, no_place, good_row(1)]
-    report = await roster.import_roster(runtime.session_factory, runtime.cipher,
-                                        write_csv(tmp_path / "r.csv", rows))
+    report = await roster.import_roster(
+        runtime.session_factory, runtime.cipher, write_csv(tmp_path / "r.csv", rows)
+    )
     assert report.inserted == 2
-    assert report.errors == [(4, "id-checksum"), (5, "phone"), (6, "place-unknown"),
-                             (7, "duplicate-in-file")]
+    assert report.errors == [
+        (4, "id-checksum"),
+        (5, "phone"),
+        (6, "place-unknown"),
+        (7, "duplicate-in-file"),
+    ]
     assert await _count(runtime) == 2
 
 
@@ -73,9 +102,14 @@ async def test_reimport_changes_nothing_and_xlsx_works(runtime: Runtime, tmp_pat
     assert await _count(runtime) == 5
 
 
-async def test_unknown_cadre_phone_is_a_warning_not_a_rejection(runtime: Runtime, tmp_path: Path) -> None:
-    report = await roster.import_roster(runtime.session_factory, runtime.cipher,
-                                        write_csv(tmp_path / "r.csv", [good_row(1, cadre_phone="13700000000")]))
+async def test_unknown_cadre_phone_is_a_warning_not_a_rejection(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    report = await roster.import_roster(
+        runtime.session_factory,
+        runtime.cipher,
+        write_csv(tmp_path / "r.csv", [good_row(1, cadre_phone="13700000000")]),
+    )
     assert report.inserted == 1 and report.warnings == [(2, "cadre-unknown")]
 
 
@@ -87,7 +121,9 @@ async def test_gbk_csv_from_excel_is_read(runtime: Runtime, tmp_path: Path) -> N
     assert report.inserted == 1 and not report.errors
 
 
-async def test_csv_longer_than_the_encoding_sample_is_read(runtime: Runtime, tmp_path: Path) -> None:
+async def test_csv_longer_than_the_encoding_sample_is_read(
+    runtime: Runtime, tmp_path: Path
+) -> None:
     """A UTF-8 character cut at the 64 KiB sniffing boundary must not make the file unreadable."""
     for pad in range(3):  # shift the boundary across each byte of a 3-byte character
         rows = [good_row(i, cadre_phone="") for i in range(1, 700)]

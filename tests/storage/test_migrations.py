@@ -11,9 +11,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from dbutil import fresh_database
 
-from storage.engine import create_engine
-from storage.migrate import head_revision
-from storage.models import Base
+from yulu.storage.engine import create_engine
+from yulu.storage.migrate import head_revision
+from yulu.storage.models import Base
 
 pytestmark = pytest.mark.integration
 
@@ -39,7 +39,13 @@ def test_db_upgrade_command_on_an_empty_database(backend: str, tmp_path: Path) -
 
 
 def _yulu(args: list[str], env: dict[str, str], cwd: Path) -> str:
-    result = subprocess.run([sys.executable, "-m", "yulu", *args], env=env, cwd=cwd,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "yulu", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     return result.stdout

@@ -10,9 +10,6 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from services import campaigns
-from services.buttons import inline
-from services.errors import NotFound
 from yulu.commands.common import (
     ConfigOption,
     console,
@@ -22,14 +19,20 @@ from yulu.commands.common import (
     settings_for,
 )
 from yulu.commands.people import export_app
-from yulu.config import CampaignSettings, Settings
-from yulu.context import Runtime
-from yulu.i18n import Translator, get_translator
+from yulu.core.config import CampaignSettings, Settings
+from yulu.core.errors import NotFound
+from yulu.core.i18n import Translator, get_translator
+from yulu.services import campaigns
+from yulu.services.buttons import inline
+from yulu.services.context import Runtime
 
-campaign_app = typer.Typer(help="Seasonal campaigns (入学季/毕业季) defined in config.yml.",
-                           no_args_is_help=True)
+campaign_app = typer.Typer(
+    help="Seasonal campaigns (入学季/毕业季) defined in config.yml.", no_args_is_help=True
+)
 NameArg = Annotated[str, typer.Argument(help="Campaign name from config.yml, e.g. graduation.")]
-YearOption = Annotated[int | None, typer.Option("--year", help="Campaign year (default: the current one).")]
+YearOption = Annotated[
+    int | None, typer.Option("--year", help="Campaign year (default: the current one).")
+]
 
 
 def _today(settings: Settings) -> date:
@@ -57,12 +60,20 @@ def campaign_list(ctx: typer.Context, config: ConfigOption = None) -> None:
         title = t(campaign.title) if t.has(campaign.title) else campaign.title
         if missing:
             title += t("campaign-missing-texts", keys=", ".join(missing))
-        rows.append([name, title, _yes(t, campaign.enabled), campaigns.window_text(t, campaign),
-                     t(f"campaign-source-{campaign.audience.source}"),
-                     _yes(t, campaign.avoid_holidays),
-                     _yes(t, campaigns.in_window(campaign, today, tz=settings.timezone))])
-    emit_table([t(f"campaign-list-column-{c}") for c in columns], rows,
-               empty=t("campaign-list-empty"))
+        rows.append(
+            [
+                name,
+                title,
+                _yes(t, campaign.enabled),
+                campaigns.window_text(t, campaign),
+                t(f"campaign-source-{campaign.audience.source}"),
+                _yes(t, campaign.avoid_holidays),
+                _yes(t, campaigns.in_window(campaign, today, tz=settings.timezone)),
+            ]
+        )
+    emit_table(
+        [t(f"campaign-list-column-{c}") for c in columns], rows, empty=t("campaign-list-empty")
+    )
 
 
 def _yes(t: Translator, value: bool) -> str:
@@ -71,7 +82,8 @@ def _yes(t: Translator, value: bool) -> str:
 
 @campaign_app.command("preview")
 def campaign_preview(
-    ctx: typer.Context, name: NameArg,
+    ctx: typer.Context,
+    name: NameArg,
     samples: Annotated[int, typer.Option(help="How many rendered messages to show.")] = 3,
     config: ConfigOption = None,
 ) -> None:
@@ -83,14 +95,28 @@ def campaign_preview(
 
     async def work(runtime: Runtime) -> campaigns.CampaignReport:
         return await campaigns.run_campaign(
-            runtime.session_factory, t, name=name, campaign=campaign, today=_today(settings),
-            tz=settings.timezone, dry_run=True, samples=samples)
+            runtime.session_factory,
+            t,
+            name=name,
+            campaign=campaign,
+            today=_today(settings),
+            tz=settings.timezone,
+            dry_run=True,
+            samples=samples,
+        )
 
     report = run_with_runtime(settings, work)
     _print_counties(t, report)
-    out.print(t("campaign-preview-summary", title=t(campaign.title), year=report.edition,
-                audience=report.audience, reachable=sum(report.reachable.values()),
-                unreachable=sum(report.unreachable.values())))
+    out.print(
+        t(
+            "campaign-preview-summary",
+            title=t(campaign.title),
+            year=report.edition,
+            audience=report.audience,
+            reachable=sum(report.reachable.values()),
+            unreachable=sum(report.unreachable.values()),
+        )
+    )
     if report.unreachable:
         out.print(t("campaign-unreachable-note", name=name), soft_wrap=True)
     _print_samples(t, name, campaign, report)
@@ -99,12 +125,20 @@ def campaign_preview(
 def _print_counties(t: Translator, report: campaigns.CampaignReport) -> None:
     counties = sorted(set(report.reachable) | set(report.unreachable))
     rows = [[c, str(report.reachable[c]), str(report.unreachable[c])] for c in counties]
-    emit_table([t("campaign-column-county"), t("campaign-column-reachable"),
-                t("campaign-column-unreachable")], rows, empty="")
+    emit_table(
+        [
+            t("campaign-column-county"),
+            t("campaign-column-reachable"),
+            t("campaign-column-unreachable"),
+        ],
+        rows,
+        empty="",
+    )
 
 
-def _print_samples(t: Translator, name: str, campaign: CampaignSettings,
-                   report: campaigns.CampaignReport) -> None:
+def _print_samples(
+    t: Translator, name: str, campaign: CampaignSettings, report: campaigns.CampaignReport
+) -> None:
     if not report.samples:
         out.print(t("campaign-no-samples"))
         return
@@ -118,7 +152,8 @@ def _print_samples(t: Translator, name: str, campaign: CampaignSettings,
 
 @campaign_app.command("run")
 def campaign_run(
-    ctx: typer.Context, name: NameArg,
+    ctx: typer.Context,
+    name: NameArg,
     dry_run: Annotated[bool, typer.Option(help="Count and show per county; send nothing.")] = False,
     config: ConfigOption = None,
 ) -> None:
@@ -137,15 +172,29 @@ def campaign_run(
 
     async def work(runtime: Runtime) -> campaigns.CampaignReport:
         edition = campaigns.edition_of(campaign, today)
-        total = await campaigns.count_audience(runtime.session_factory, campaign=campaign,
-                                               edition=edition)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=console) as progress:
-            task = progress.add_task(t("campaign-run-progress", title=t(campaign.title),
-                                       year=edition), total=total)
+        total = await campaigns.count_audience(
+            runtime.session_factory, campaign=campaign, edition=edition
+        )
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task(
+                t("campaign-run-progress", title=t(campaign.title), year=edition), total=total
+            )
             return await campaigns.run_campaign(
-                runtime.session_factory, t, name=name, campaign=campaign, today=today,
-                tz=settings.timezone, dry_run=dry_run, on_batch=lambda n: progress.advance(task, n))
+                runtime.session_factory,
+                t,
+                name=name,
+                campaign=campaign,
+                today=today,
+                tz=settings.timezone,
+                dry_run=dry_run,
+                on_batch=lambda n: progress.advance(task, n),
+            )
 
     report = run_with_runtime(settings, work)
     _print_counties(t, report)
@@ -155,16 +204,31 @@ def campaign_run(
         out.print(t("campaign-holiday-deferred", date=report.deferred_to.isoformat()))
     title = t(campaign.title)
     if dry_run:
-        out.print(t("campaign-run-dry", title=title, year=report.edition,
-                    reachable=sum(report.reachable.values())))
+        out.print(
+            t(
+                "campaign-run-dry",
+                title=title,
+                year=report.edition,
+                reachable=sum(report.reachable.values()),
+            )
+        )
         return
-    out.print(t("campaign-run-done", title=title, year=report.edition, audience=report.audience,
-                enqueued=report.enqueued, unreachable=sum(report.unreachable.values())))
+    out.print(
+        t(
+            "campaign-run-done",
+            title=title,
+            year=report.edition,
+            audience=report.audience,
+            enqueued=report.enqueued,
+            unreachable=sum(report.unreachable.values()),
+        )
+    )
 
 
 @campaign_app.command("status")
-def campaign_status(ctx: typer.Context, name: NameArg, year: YearOption = None,
-                    config: ConfigOption = None) -> None:
+def campaign_status(
+    ctx: typer.Context, name: NameArg, year: YearOption = None, config: ConfigOption = None
+) -> None:
     """Messages queued, sent and failed (with reasons), and answers, for a campaign year."""
     settings = settings_for(ctx, config)
     campaign = _campaign(settings, name)
@@ -176,8 +240,10 @@ def campaign_status(ctx: typer.Context, name: NameArg, year: YearOption = None,
             return await campaigns.campaign_status(session, name=name, edition=edition)
 
     status = run_with_runtime(settings, work)
-    counts = {s: status.deliveries.get(s, 0)
-              for s in ("pending", "sending", "sent", "failed", "cancelled")}
+    counts = {
+        s: status.deliveries.get(s, 0)
+        for s in ("pending", "sending", "sent", "failed", "cancelled")
+    }
     out.print(t("campaign-status-title", title=t(campaign.title), year=edition))
     out.print(t("campaign-status-deliveries", answered=status.answered, **counts))
     if status.failures:
@@ -187,19 +253,34 @@ def campaign_status(ctx: typer.Context, name: NameArg, year: YearOption = None,
     if status.answers:
         out.print(t("campaign-status-answers"))
         for value, count in sorted(status.answers.items(), key=lambda item: -item[1]):
-            out.print(t("campaign-status-answer", count=count,
-                        label=campaigns.answer_label(t, campaign, value)), markup=False)
+            out.print(
+                t(
+                    "campaign-status-answer",
+                    count=count,
+                    label=campaigns.answer_label(t, campaign, value),
+                ),
+                markup=False,
+            )
 
 
 @export_app.command("campaign")
 def export_campaign(
-    ctx: typer.Context, name: NameArg,
+    ctx: typer.Context,
+    name: NameArg,
     file: Annotated[Path, typer.Argument(help="Output .csv or .xlsx file.")],
     year: YearOption = None,
-    unreachable: Annotated[bool, typer.Option(
-        help="Instead of answers: the audience the bot cannot reach, by county, for cadres.")] = False,
-    full: Annotated[bool, typer.Option(
-        help="With --unreachable: unmasked phones for authorised staff (audit-logged).")] = False,
+    unreachable: Annotated[
+        bool,
+        typer.Option(
+            help="Instead of answers: the audience the bot cannot reach, by county, for cadres."
+        ),
+    ] = False,
+    full: Annotated[
+        bool,
+        typer.Option(
+            help="With --unreachable: unmasked phones for authorised staff (audit-logged)."
+        ),
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Export a campaign's answers (the ledger's 回答 columns) with Chinese headers, phones
@@ -213,11 +294,26 @@ def export_campaign(
         async with runtime.session_factory.begin() as session:
             if unreachable:
                 return await campaigns.export_contacts(
-                    session, runtime.cipher, t, file, campaign=campaign, edition=edition,
-                    full=full, actor="cli:export")
+                    session,
+                    runtime.cipher,
+                    t,
+                    file,
+                    campaign=campaign,
+                    edition=edition,
+                    full=full,
+                    actor="cli:export",
+                )
             return await campaigns.export_answers(
-                session, runtime.cipher, t, file, name=name, campaign=campaign, edition=edition,
-                tz=settings.timezone, actor="cli:export")
+                session,
+                runtime.cipher,
+                t,
+                file,
+                name=name,
+                campaign=campaign,
+                edition=edition,
+                tz=settings.timezone,
+                actor="cli:export",
+            )
 
     count = run_with_runtime(settings, work)
     if full and unreachable:

@@ -11,8 +11,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from services.errors import YuluError
-from yulu.config import Settings, load_settings
+from yulu.core.config import Settings, load_settings
+from yulu.core.errors import YuluError
 
 T = TypeVar("T")
 console = Console(stderr=True)
@@ -41,7 +41,7 @@ def settings_for(ctx: typer.Context, config: Path | None) -> Settings:
 
 def run_with_runtime(settings: Settings, work: Callable[..., Awaitable[T]]) -> T:
     """Open the database and cipher, run `work(runtime)`, render domain errors as exit 1."""
-    from yulu.context import open_runtime
+    from yulu.services.context import open_runtime
 
     async def main() -> T:
         async with open_runtime(settings) as runtime:

@@ -11,10 +11,6 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from services import cases, checkin
-from services.tabular import table_writer
-from storage.cases import cases_query
-from storage.people import stream
 from yulu.commands.common import (
     ConfigOption,
     console,
@@ -24,21 +20,41 @@ from yulu.commands.common import (
     settings_for,
 )
 from yulu.commands.people import export_app
-from yulu.context import Runtime
-from yulu.i18n import get_translator
+from yulu.core.i18n import get_translator
+from yulu.services import cases, checkin
+from yulu.services.context import Runtime
+from yulu.services.tabular import table_writer
+from yulu.storage.cases import cases_query
+from yulu.storage.people import stream
 
 checkin_app = typer.Typer(help="The monthly check-in (就业状态跟踪).", no_args_is_help=True)
-cases_app = typer.Typer(help="Cases (帮扶清单): who needs a person, and what was done.",
-                        no_args_is_help=True)
-CASE_COLUMNS = ("id", "graduate", "phone", "hukou", "reason", "status", "cadre", "opened_at",
-                "acknowledged_at", "resolved_at", "outcome")
+cases_app = typer.Typer(
+    help="Cases (帮扶清单): who needs a person, and what was done.", no_args_is_help=True
+)
+CASE_COLUMNS = (
+    "id",
+    "graduate",
+    "phone",
+    "hukou",
+    "reason",
+    "status",
+    "cadre",
+    "opened_at",
+    "acknowledged_at",
+    "resolved_at",
+    "outcome",
+)
 
 
 @checkin_app.command("run")
 def checkin_run(
     ctx: typer.Context,
-    period: Annotated[str | None, typer.Option(help="Month as YYYY-MM (default: this month).")] = None,
-    dry_run: Annotated[bool, typer.Option(help="Print the audience per county; send nothing.")] = False,
+    period: Annotated[
+        str | None, typer.Option(help="Month as YYYY-MM (default: this month).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option(help="Print the audience per county; send nothing.")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Run a check-in round now. Safe to repeat: nobody is asked twice for one month. A running
@@ -51,11 +67,17 @@ def checkin_run(
     t = get_translator()
 
     async def work(runtime: Runtime) -> checkin.RoundReport:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      console=console) as progress:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+        ) as progress:
             task = progress.add_task(t("checkin-cli-progress", period=period), total=None)
-            return await checkin.run_round(runtime.session_factory, t, period=period,
-                                           dry_run=dry_run, on_batch=lambda n: progress.advance(task, n))
+            return await checkin.run_round(
+                runtime.session_factory,
+                t,
+                period=period,
+                dry_run=dry_run,
+                on_batch=lambda n: progress.advance(task, n),
+            )
 
     report = run_with_runtime(settings, work)
     table = Table(t("column-hukou"), t("checkin-cli-audience"))
@@ -70,7 +92,9 @@ def checkin_run(
 def cases_list(
     ctx: typer.Context,
     open_only: Annotated[bool, typer.Option("--open", help="Only cases not yet resolved.")] = False,
-    region: Annotated[str | None, typer.Option(help="Only graduates whose 户籍地 contains this.")] = None,
+    region: Annotated[
+        str | None, typer.Option(help="Only graduates whose 户籍地 contains this.")
+    ] = None,
     config: ConfigOption = None,
 ) -> None:
     """List cases, newest first (phones masked)."""
@@ -85,8 +109,11 @@ def cases_list(
                 rows.append([str(row[c]) for c in CASE_COLUMNS])
         return rows
 
-    emit_table([t(f"case-column-{c}") for c in CASE_COLUMNS], run_with_runtime(settings, work),
-               empty=t("case-list-empty"))
+    emit_table(
+        [t(f"case-column-{c}") for c in CASE_COLUMNS],
+        run_with_runtime(settings, work),
+        empty=t("case-list-empty"),
+    )
 
 
 @export_app.command("cases")

@@ -10,9 +10,6 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from services import matching, postings
-from services.errors import InvalidInput
-from services.tabular import count_data_rows
 from yulu.commands.common import (
     ConfigOption,
     console,
@@ -22,19 +19,23 @@ from yulu.commands.common import (
     settings_for,
 )
 from yulu.commands.people import FileArg, _reason, export_app, import_app
-from yulu.context import Runtime
-from yulu.i18n import get_translator
+from yulu.core.errors import InvalidInput
+from yulu.core.i18n import get_translator
+from yulu.services import matching, postings
+from yulu.services.context import Runtime
+from yulu.services.tabular import count_data_rows
 
-match_app = typer.Typer(help="Matching (供需匹配): job and internship notices, now or previewed.",
-                        no_args_is_help=True)
+match_app = typer.Typer(
+    help="Matching (供需匹配): job and internship notices, now or previewed.", no_args_is_help=True
+)
 
 
 @import_app.command("postings")
 def import_postings(ctx: typer.Context, file: FileArg, config: ConfigOption = None) -> None:
     """Import postings (岗位): columns 岗位编号 (optional), 单位名称, 单位性质, 岗位名称, 岗位类型
-    (全职/实习/见习/定向班), 工作地点, 专业要求 (;-separated, or 不限), 学历要求, 薪资下限, 薪资上限,
-    招聘人数, 截止日期, 报名方式, 备注 (English aliases accepted). Good rows go in; every bad row
-    is reported with its row number; importing again updates, never duplicates."""
+    (全职/实习/见习/定向班), 工作地点, 专业要求 (;-separated, or 不限), 学历要求, 薪资下限,
+    薪资上限, 招聘人数, 截止日期, 报名方式, 备注 (English aliases accepted). Good rows go in;
+    every bad row is reported with its row number; importing again updates, never duplicates."""
     settings = settings_for(ctx, config)
     if not file.exists():
         console.print(f"[red]文件不存在 / no such file:[/] {file}")
@@ -44,11 +45,20 @@ def import_postings(ctx: typer.Context, file: FileArg, config: ConfigOption = No
     today = datetime.now(ZoneInfo(settings.timezone)).date()
 
     async def work(runtime: Runtime) -> postings.ImportReport:
-        with Progress(TextColumn("导入 {task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=console) as progress:
+        with Progress(
+            TextColumn("导入 {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
             task = progress.add_task(file.name, total=total)
-            return await postings.import_postings(runtime.session_factory, file, today=today,
-                                                  on_rows=lambda n: progress.advance(task, n))
+            return await postings.import_postings(
+                runtime.session_factory,
+                file,
+                today=today,
+                on_rows=lambda n: progress.advance(task, n),
+            )
 
     try:
         report = run_with_runtime(settings, work)
@@ -59,8 +69,15 @@ def import_postings(ctx: typer.Context, file: FileArg, config: ConfigOption = No
         out.print(t("import-bad-row", row=row, reason=_reason(reason)))
     for row, reason in report.warnings:
         out.print(t("import-warning-row", row=row, reason=_reason(reason)))
-    out.print(t("postings-summary", inserted=report.inserted, updated=report.updated,
-                unchanged=report.unchanged, errors=len(report.errors)))
+    out.print(
+        t(
+            "postings-summary",
+            inserted=report.inserted,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            errors=len(report.errors),
+        )
+    )
 
 
 @match_app.command("run")
@@ -78,18 +95,29 @@ def match_run(
     t = get_translator()
 
     async def work(runtime: Runtime) -> matching.MatchReport:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                      console=console) as progress:
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console
+        ) as progress:
             task = progress.add_task("匹配 / matching", total=None)
             return await matching.run_matching(
-                runtime.session_factory, t, settings=settings, dry_run=dry_run,
-                now=datetime.now(UTC), samples=samples,
+                runtime.session_factory,
+                t,
+                settings=settings,
+                dry_run=dry_run,
+                now=datetime.now(UTC),
+                samples=samples,
                 on_batch=lambda n: progress.advance(task, n),
             )
 
     report = run_with_runtime(settings, work)
-    out.print(t("match-housekeeping", graduates=report.trades_refreshed,
-                postings=report.postings_refreshed, cancelled=report.expired_cancelled))
+    out.print(
+        t(
+            "match-housekeeping",
+            graduates=report.trades_refreshed,
+            postings=report.postings_refreshed,
+            cancelled=report.expired_cancelled,
+        )
+    )
     if report.per_county:
         out.print(t("match-county-title"))
         rows = [[county, str(count)] for county, count in report.per_county.most_common()]
@@ -98,8 +126,15 @@ def match_run(
         out.print(t("match-sample-title", number=number))
         out.print(text, markup=False)
     key = "match-summary-dry" if dry_run else "match-summary"
-    out.print(t(key, week=report.week, graduates=report.graduates, notices=report.notices,
-                seconds=f"{report.seconds:.1f}"))
+    out.print(
+        t(
+            key,
+            week=report.week,
+            graduates=report.graduates,
+            notices=report.notices,
+            seconds=f"{report.seconds:.1f}",
+        )
+    )
 
 
 @export_app.command("interest")
@@ -115,8 +150,9 @@ def export_interest(
 
     async def work(runtime: Runtime) -> int:
         async with runtime.session_factory.begin() as session:
-            return await matching.export_interest(session, runtime.cipher, t, file,
-                                                  tz=settings.timezone, actor="cli:export")
+            return await matching.export_interest(
+                session, runtime.cipher, t, file, tz=settings.timezone, actor="cli:export"
+            )
 
     count = run_with_runtime(settings, work)
     out.print(t("interest-export-done", count=count, path=str(file)))

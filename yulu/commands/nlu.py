@@ -12,11 +12,11 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from nlu import EmbeddedInterpreter, NluService, build_nlu
-from nlu.intents import INTENTS
-from nlu.training_data import DATA_DIR
 from yulu.commands.common import ConfigOption, settings_for
-from yulu.config import NluSettings
+from yulu.core.config import NluSettings
+from yulu.nlu import EmbeddedInterpreter, NluService, build_nlu
+from yulu.nlu.intents import INTENTS
+from yulu.nlu.training_data import DATA_DIR
 
 app = typer.Typer(
     help="Chinese understanding: train the intent model, parse messages, evaluate accuracy.",
@@ -101,8 +101,8 @@ def evaluate(
     config: ConfigOption = None,
 ) -> None:
     """Per-intent precision, recall, F1 and a confusion table, like `rasa test nlu`."""
-    from nlu.evaluation import build_report, cross_validate, fit_predict, make_featurizer
-    from nlu.training_data import load_training_data
+    from yulu.nlu.evaluation import build_report, cross_validate, fit_predict, make_featurizer
+    from yulu.nlu.training_data import load_training_data
 
     examples = load_training_data(data_dir).examples
     featurizer = make_featurizer()

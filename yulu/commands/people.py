@@ -8,11 +8,6 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from services import cadres, graduates, roster
-from services.errors import InvalidInput
-from services.privacy import mask_phone
-from services.tabular import count_data_rows
-from storage.models import CadreRole
 from yulu.commands.common import (
     ConfigOption,
     console,
@@ -21,15 +16,24 @@ from yulu.commands.common import (
     run_with_runtime,
     settings_for,
 )
-from yulu.context import Runtime
-from yulu.i18n import get_translator
+from yulu.core.errors import InvalidInput
+from yulu.core.i18n import get_translator
+from yulu.services import cadres, graduates, roster
+from yulu.services.context import Runtime
+from yulu.services.privacy import mask_phone
+from yulu.services.tabular import count_data_rows
+from yulu.storage.models import CadreRole
 
-import_app = typer.Typer(help="Import rosters (学籍/帮扶名单) from CSV or Excel.", no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import rosters (学籍/帮扶名单) from CSV or Excel.", no_args_is_help=True
+)
 export_app = typer.Typer(help="Export the ledger (台账) to CSV or Excel.", no_args_is_help=True)
-cadre_app = typer.Typer(help="Cadres (帮扶干部): add them and issue one-time invite codes.",
-                        no_args_is_help=True)
-graduates_app = typer.Typer(help="Graduates who signed up: list, show a full record.",
-                            no_args_is_help=True)
+cadre_app = typer.Typer(
+    help="Cadres (帮扶干部): add them and issue one-time invite codes.", no_args_is_help=True
+)
+graduates_app = typer.Typer(
+    help="Graduates who signed up: list, show a full record.", no_args_is_help=True
+)
 
 FileArg = Annotated[Path, typer.Argument(help="A .csv (UTF-8 or GBK) or .xlsx file.")]
 
@@ -53,11 +57,18 @@ def import_roster(ctx: typer.Context, file: FileArg, config: ConfigOption = None
     t = get_translator()
 
     async def work(runtime: Runtime) -> roster.ImportReport:
-        with Progress(TextColumn("导入 {task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeRemainingColumn(), console=console) as progress:
+        with Progress(
+            TextColumn("导入 {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
             task = progress.add_task(file.name, total=total)
             return await roster.import_roster(
-                runtime.session_factory, runtime.cipher, file,
+                runtime.session_factory,
+                runtime.cipher,
+                file,
                 on_rows=lambda n: progress.advance(task, n),
             )
 
@@ -70,8 +81,15 @@ def import_roster(ctx: typer.Context, file: FileArg, config: ConfigOption = None
         out.print(t("import-bad-row", row=row, reason=_reason(reason)))
     for row, reason in report.warnings:
         out.print(t("import-warning-row", row=row, reason=_reason(reason)))
-    out.print(t("import-summary", inserted=report.inserted, updated=report.updated,
-                unchanged=report.unchanged, errors=len(report.errors)))
+    out.print(
+        t(
+            "import-summary",
+            inserted=report.inserted,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            errors=len(report.errors),
+        )
+    )
     if report.verified_graduates:
         out.print(t("import-summary-verified", count=report.verified_graduates))
 
@@ -80,7 +98,9 @@ def import_roster(ctx: typer.Context, file: FileArg, config: ConfigOption = None
 def export_graduates(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Output .csv or .xlsx file.")],
-    full: Annotated[bool, typer.Option(help="Unmasked phones and ID numbers (audit-logged).")] = False,
+    full: Annotated[
+        bool, typer.Option(help="Unmasked phones and ID numbers (audit-logged).")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Export every graduate with Chinese headers; phones and IDs masked unless --full."""
@@ -105,8 +125,12 @@ def cadre_add(
     name: Annotated[str, typer.Option(help="The cadre's real name.")],
     phone: Annotated[str, typer.Option(help="Mobile number (the cadre's key).")],
     region: Annotated[str, typer.Option(help="Region served, e.g. 隆回 or 湖南省邵阳市隆回县.")],
-    supervisor: Annotated[str | None, typer.Option(help="Supervisor's phone (township → county).")] = None,
-    admin: Annotated[bool, typer.Option(help="A county administrator (gets cases with no cadre).")] = False,
+    supervisor: Annotated[
+        str | None, typer.Option(help="Supervisor's phone (township → county).")
+    ] = None,
+    admin: Annotated[
+        bool, typer.Option(help="A county administrator (gets cases with no cadre).")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """Add a cadre (or update the one with this phone)."""
@@ -116,8 +140,15 @@ def cadre_add(
 
     async def work(runtime: Runtime) -> tuple[int, str]:
         async with runtime.session_factory.begin() as session:
-            cadre = await cadres.add_cadre(session, runtime.cipher, name=name, phone=phone,
-                                           region=region, supervisor_phone=supervisor, role=role)
+            cadre = await cadres.add_cadre(
+                session,
+                runtime.cipher,
+                name=name,
+                phone=phone,
+                region=region,
+                supervisor_phone=supervisor,
+                role=role,
+            )
             return cadre.id, cadre.region.full_name
 
     try:
@@ -140,8 +171,9 @@ def cadre_invite(
 
     async def work(runtime: Runtime) -> cadres.Invite:
         async with runtime.session_factory.begin() as session:
-            return await cadres.invite(session, runtime.cipher, phone=phone,
-                                       ttl_hours=settings.invite_ttl_hours)
+            return await cadres.invite(
+                session, runtime.cipher, phone=phone, ttl_hours=settings.invite_ttl_hours
+            )
 
     invite = run_with_runtime(settings, work)
     link = f"https://t.me/{settings.telegram.bot_username}?start={invite.code}"
@@ -152,13 +184,25 @@ def cadre_invite(
 @graduates_app.command("list")
 def graduates_list(
     ctx: typer.Context,
-    unverified: Annotated[bool, typer.Option(help="Only sign-ups not matched to the roster.")] = False,
+    unverified: Annotated[
+        bool, typer.Option(help="Only sign-ups not matched to the roster.")
+    ] = False,
     config: ConfigOption = None,
 ) -> None:
     """List graduates (masked); --unverified for the county's follow-up list."""
     settings = settings_for(ctx, config)
     t = get_translator()
-    columns = ("id", "name", "phone", "school", "major", "graduation_year", "hukou", "status", "verified")
+    columns = (
+        "id",
+        "name",
+        "phone",
+        "school",
+        "major",
+        "graduation_year",
+        "hukou",
+        "status",
+        "verified",
+    )
 
     async def work(runtime: Runtime) -> list[list[str]]:
         rows = []
@@ -168,8 +212,11 @@ def graduates_list(
                 rows.append([row[c] for c in columns])
         return rows
 
-    emit_table([t(f"column-{c}") for c in columns], run_with_runtime(settings, work),
-               empty=t("graduates-none"))
+    emit_table(
+        [t(f"column-{c}") for c in columns],
+        run_with_runtime(settings, work),
+        empty=t("graduates-none"),
+    )
 
 
 @graduates_app.command("show")
@@ -184,8 +231,9 @@ def graduates_show(
 
     async def work(runtime: Runtime) -> dict[str, str]:
         async with runtime.session_factory.begin() as session:
-            return await graduates.full_record(session, runtime.cipher, t, graduate_id,
-                                               actor="cli:show")
+            return await graduates.full_record(
+                session, runtime.cipher, t, graduate_id, actor="cli:show"
+            )
 
     record = run_with_runtime(settings, work)
     for key, value in record.items():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.models
+import yulu.storage.models
 
 revision = '0002'
 down_revision = '0001'
@@ -23,16 +23,16 @@ def upgrade() -> None:
     op.create_table('scheduler_run',
     sa.Column('job', sa.String(length=60), nullable=False),
     sa.Column('period', sa.String(length=20), nullable=False),
-    sa.Column('ran_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ran_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('job', name=op.f('pk_scheduler_run'))
     )
     op.create_table('check_in',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('graduate_id', sa.Integer(), nullable=False),
     sa.Column('period', sa.String(length=7), nullable=False),
-    sa.Column('asked_at', storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('reminded_at', storage.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('answered_at', storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('asked_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reminded_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('answered_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('status', sa.Enum('employed', 'self_employed', 'seeking', 'lost_job', 'further_study', 'unknown', name='employmentstatus', native_enum=False, length=32), nullable=True),
     sa.Column('same_job', sa.Boolean(), nullable=True),
     sa.Column('employer', sa.String(length=120), nullable=True),
@@ -53,12 +53,12 @@ def upgrade() -> None:
     sa.Column('cadre_id', sa.Integer(), nullable=True),
     sa.Column('reason', sa.Enum('lost_job', 'lost_contact', 'asked_human', 'blocked', 'low_income', name='casereason', native_enum=False, length=32), nullable=False),
     sa.Column('status', sa.Enum('open', 'acknowledged', 'resolved', name='casestatus', native_enum=False, length=32), nullable=False),
-    sa.Column('opened_at', storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('acknowledged_at', storage.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('resolved_at', storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('opened_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('acknowledged_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('outcome', sa.String(length=40), nullable=True),
-    sa.Column('reminded_at', storage.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('escalated_at', storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('reminded_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('escalated_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['cadre_id'], ['cadre.id'], name=op.f('fk_help_case_cadre_id_cadre')),
     sa.ForeignKeyConstraint(['graduate_id'], ['graduate.id'], name=op.f('fk_help_case_graduate_id_graduate'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_help_case'))
@@ -70,7 +70,7 @@ def upgrade() -> None:
     op.create_table('case_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('case_id', sa.Integer(), nullable=False),
-    sa.Column('at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('actor', sa.String(length=80), nullable=False),
     sa.Column('action', sa.String(length=30), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),

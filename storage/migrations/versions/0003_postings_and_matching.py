@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.models
+import yulu.storage.models
 
 revision = '0003'
 down_revision = '0002'
@@ -42,8 +42,8 @@ def upgrade() -> None:
     sa.Column('apply_how', sa.Text(), nullable=False),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('fingerprint', sa.String(length=64), nullable=False),
-    sa.Column('imported_at', storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('imported_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['region_id'], ['region.id'], name=op.f('fk_posting_region_id_region')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_posting')),
     sa.UniqueConstraint('source_key', name=op.f('uq_posting_source_key'))
@@ -81,7 +81,7 @@ def upgrade() -> None:
     sa.Column('posting_id', sa.Integer(), nullable=False),
     sa.Column('cadre_id', sa.Integer(), nullable=True),
     sa.Column('cadre_told', sa.Boolean(), nullable=False),
-    sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['cadre_id'], ['cadre.id'], name=op.f('fk_job_interest_cadre_id_cadre')),
     sa.ForeignKeyConstraint(['graduate_id'], ['graduate.id'], name=op.f('fk_job_interest_graduate_id_graduate'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['posting_id'], ['posting.id'], name=op.f('fk_job_interest_posting_id_posting'), ondelete='CASCADE'),
@@ -96,7 +96,7 @@ def upgrade() -> None:
     sa.Column('week', sa.String(length=8), nullable=False),
     sa.Column('score', sa.SmallInteger(), nullable=False),
     sa.Column('outbox_key', sa.String(length=200), nullable=False),
-    sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['graduate_id'], ['graduate.id'], name=op.f('fk_job_notice_graduate_id_graduate'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['posting_id'], ['posting.id'], name=op.f('fk_job_notice_posting_id_posting'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job_notice')),
@@ -106,7 +106,7 @@ def upgrade() -> None:
     op.create_table('job_preference',
     sa.Column('graduate_id', sa.Integer(), nullable=False),
     sa.Column('notices_while_employed', sa.Boolean(), nullable=False),
-    sa.Column('updated_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['graduate_id'], ['graduate.id'], name=op.f('fk_job_preference_graduate_id_graduate'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('graduate_id', name=op.f('pk_job_preference'))
     )
@@ -120,8 +120,8 @@ def upgrade() -> None:
     sa.Column('city_key', sa.String(length=40), nullable=False),
     sa.Column('trade_key', sa.String(length=16), nullable=False),
     sa.Column('pay', sa.Integer(), nullable=False),
-    sa.Column('created_at', storage.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['graduate_id'], ['graduate.id'], name=op.f('fk_job_rejection_graduate_id_graduate'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['posting_id'], ['posting.id'], name=op.f('fk_job_rejection_posting_id_posting'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job_rejection')),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import storage.models
+import yulu.storage.models
 
 revision = '0004'
 down_revision = '0003'
@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('roster_entry_id', sa.Integer(), nullable=True),
     sa.Column('value', sa.String(length=40), nullable=False),
     sa.Column('via', sa.String(length=10), nullable=False),
-    sa.Column('answered_at', storage.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', yulu.storage.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['graduate_id'], ['graduate.id'], name=op.f('fk_campaign_answer_graduate_id_graduate'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['roster_entry_id'], ['roster_entry.id'], name=op.f('fk_campaign_answer_roster_entry_id_roster_entry'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign_answer')),

@@ -1,0 +1,1 @@
+"""The kernel: settings, translation and domain errors; imports nothing else of Yulu."""

@@ -1,0 +1,321 @@
+"""Monthly check-in (就业状态跟踪) and the categorised follow-up (分类帮扶) each answer starts.
+
+A round only decides and enqueues: one check_in row and one outbox row per active graduate,
+in the same transaction, batch by batch, both keyed by (graduate, period) so a second run or a
+restart after a crash adds nothing twice and misses no one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from yulu.core.errors import InvalidInput
+from yulu.core.i18n import Translator
+from yulu.nlu.entities import parse_income
+from yulu.services import cases, validation
+from yulu.services.buttons import checkin_buttons, inline
+from yulu.services.privacy import FieldCipher
+from yulu.storage.cases import (
+    active_graduates,
+    add_check_ins,
+    check_in_for,
+    silent_graduates,
+    unanswered_due_reminder,
+)
+from yulu.storage.models import CaseReason, CheckIn, EmploymentStatus, Graduate, OutboxMessage
+from yulu.storage.outbox import enqueue, enqueue_many
+
+BATCH = 1000
+INCOME_BANDS = (
+    ("lt2k", 0, 2000),
+    ("2k-3k", 2000, 3000),
+    ("3k-5k", 3000, 5000),
+    ("5k-8k", 5000, 8000),
+    ("gt8k", 8000, 10**9),
+)
+CHOICE_STATUS = {
+    "employed_same": EmploymentStatus.EMPLOYED,
+    "employed_new": EmploymentStatus.EMPLOYED,
+    "self_employed": EmploymentStatus.SELF_EMPLOYED,
+    "seeking": EmploymentStatus.SEEKING,
+    "lost_job": EmploymentStatus.LOST_JOB,
+    "further_study": EmploymentStatus.FURTHER_STUDY,
+}
+INTENT_CHOICE = {
+    "report_employed": "employed_same",
+    "report_self_employed": "self_employed",
+    "report_seeking": "seeking",
+    "report_job_lost": "lost_job",
+    "report_further_study": "further_study",
+}
+
+
+def period_of(moment: datetime, tz: str) -> str:
+    """The check-in month of a moment, in the programme's time zone: "2026-11"."""
+    return moment.astimezone(ZoneInfo(tz)).strftime("%Y-%m")
+
+
+def previous_periods(period: str, count: int) -> list[str]:
+    """`period` and the count-1 months before it, newest first."""
+    year, month = map(int, period.split("-"))
+    periods = []
+    for _ in range(count):
+        periods.append(f"{year:04d}-{month:02d}")
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return periods
+
+
+@dataclass
+class RoundReport:
+    """Who a round reaches, per county, and how many messages it added."""
+
+    period: str
+    per_county: Counter[str] = field(default_factory=Counter)
+    enqueued: int = 0
+
+    @property
+    def audience(self) -> int:
+        return sum(self.per_county.values())
+
+
+async def run_round(
+    session_factory: async_sessionmaker[AsyncSession],
+    t: Translator,
+    *,
+    period: str,
+    dry_run: bool = False,
+    on_batch: Callable[[int], None] = lambda n: None,
+) -> RoundReport:
+    """Ask every active graduate their status for `period` (dry run: only count them)."""
+    report = RoundReport(period)
+    markup = inline(checkin_buttons(t, period))
+    after_id = 0
+    while True:
+        async with session_factory.begin() as session:
+            query = active_graduates(period).where(Graduate.id > after_id).limit(BATCH)
+            batch = (await session.execute(query)).all()
+            if not batch:
+                return report
+            after_id = batch[-1].id
+            report.per_county.update(row.full_name for row in batch)
+            if not dry_run:
+                report.enqueued += await _enqueue_batch(session, t, period, batch, markup)
+        on_batch(len(batch))
+
+
+async def _enqueue_batch(
+    session: AsyncSession, t: Translator, period: str, batch: list, markup: dict
+) -> int:
+    await add_check_ins(session, [{"graduate_id": r.id, "period": period} for r in batch])
+    month = int(period[5:])
+    return await enqueue_many(
+        session,
+        [
+            {
+                "key": f"checkin:{period}:{row.id}",
+                "kind": "checkin",
+                "chat_id": row.chat_id,
+                "text": t("checkin-ask", name=row.name, month=month),
+                "reply_markup": markup,
+                "graduate_id": row.id,
+            }
+            for row in batch
+        ],
+    )
+
+
+async def send_reminders(
+    session_factory: async_sessionmaker[AsyncSession],
+    t: Translator,
+    *,
+    period: str,
+    after_days: int,
+    now: datetime | None = None,
+) -> int:
+    """One reminder to each graduate who has not answered `after_days` after being asked."""
+    now = now or datetime.now(UTC)
+    markup = inline(checkin_buttons(t, period))
+    async with session_factory.begin() as session:
+        rows = (
+            await session.execute(unanswered_due_reminder(period, now - timedelta(days=after_days)))
+        ).all()
+        for row in rows:
+            await enqueue(
+                session,
+                key=f"checkin-remind:{period}:{row.graduate_id}",
+                kind="reminder",
+                chat_id=row.chat_id,
+                graduate_id=row.graduate_id,
+                text=t("checkin-remind", name=row.name),
+                reply_markup=markup,
+            )
+            check_in = await session.get(CheckIn, row.id)
+            check_in.reminded_at = now
+    return len(rows)
+
+
+async def open_lost_contact_cases(
+    session_factory: async_sessionmaker[AsyncSession],
+    cipher: FieldCipher,
+    t: Translator,
+    *,
+    period: str,
+    missed: int,
+) -> int:
+    """A 失联 case for each graduate who answered none of the last `missed` check-ins."""
+    async with session_factory.begin() as session:
+        silent = await silent_graduates(session, previous_periods(period, missed))
+        for graduate_id in silent:
+            graduate = await session.get(Graduate, graduate_id)
+            await cases.open_case(
+                session,
+                cipher,
+                t,
+                graduate,
+                CaseReason.LOST_CONTACT,
+                actor="system",
+                detail=f"missed:{missed}",
+            )
+    return len(silent)
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """What the bot says or asks after an answer: a locale key and whether more is needed."""
+
+    reply: str
+    next_question: str | None = None
+    case_id: int | None = None
+
+
+async def record_choice(
+    session: AsyncSession,
+    cipher: FieldCipher,
+    t: Translator,
+    graduate: Graduate,
+    *,
+    period: str,
+    choice: str,
+    via: str,
+) -> FollowUp:
+    """Record a status answer for the month, then decide the category's follow-up."""
+    status = CHOICE_STATUS.get(choice)
+    if status is None:
+        raise InvalidInput("status")
+    check_in = await _check_in(session, graduate, period)
+    check_in.status, check_in.answered_at, check_in.via = status, datetime.now(UTC), via
+    check_in.same_job = choice == "employed_same" if status is EmploymentStatus.EMPLOYED else None
+    graduate.status = status
+    if status is EmploymentStatus.EMPLOYED:
+        return FollowUp("checkin-thanks", next_question="employer")
+    if status is EmploymentStatus.LOST_JOB:
+        case = await cases.open_case(
+            session,
+            cipher,
+            t,
+            graduate,
+            CaseReason.LOST_JOB,
+            actor=f"graduate:{graduate.id}",
+            detail=f"checkin:{period}",
+        )
+        return FollowUp("checkin-lost-job", case_id=case.id)
+    if status is EmploymentStatus.FURTHER_STUDY:
+        return FollowUp("checkin-further-study", next_question="until")
+    return FollowUp(f"checkin-followup-{status.value}")
+
+
+async def _check_in(session: AsyncSession, graduate: Graduate, period: str) -> CheckIn:
+    """This month's check-in row, created when the graduate reports on their own."""
+    check_in = await check_in_for(session, graduate.id, period)
+    if check_in is None:
+        check_in = CheckIn(graduate_id=graduate.id, period=period)
+        session.add(check_in)
+    return check_in
+
+
+async def record_detail(
+    session: AsyncSession,
+    cipher: FieldCipher,
+    t: Translator,
+    graduate: Graduate,
+    *,
+    period: str,
+    field: str,
+    value: str | None,
+    low_income_line: int,
+) -> str | None:
+    """Store one employment detail; returns the next detail to ask, or None when done."""
+    check_in = await _check_in(session, graduate, period)
+    if field == "employer":
+        check_in.employer = validation.short_text(validation.text_answer(value), reason="employer")
+        return "work_place"
+    if field == "work_place":
+        check_in.work_place = validation.short_text(validation.text_answer(value), reason="place")
+        return "income"
+    if field == "income":
+        check_in.income_band = income_band(value)
+        return "stable"
+    if field == "stable":
+        check_in.stable = validation.yes_no(value or "")
+        if _band_upper(check_in.income_band) <= low_income_line:
+            await cases.open_case(
+                session,
+                cipher,
+                t,
+                graduate,
+                CaseReason.LOW_INCOME,
+                actor="system",
+                detail=f"income:{check_in.income_band}",
+            )
+        return None
+    if field == "until":
+        graduate.paused_until = _until(value)
+        return None
+    raise InvalidInput("field")
+
+
+def income_band(value: str | None) -> str:
+    """A band code from a button ("3k-5k") or typed income ("三千八", "5k", "月薪4500")."""
+    text = validation.text_answer(value)
+    if text in {code for code, _, _ in INCOME_BANDS}:
+        return text
+    amount = parse_income(text)
+    if amount is None:
+        raise InvalidInput("income")
+    return next(code for code, low, high in INCOME_BANDS if low <= amount < high)
+
+
+def _band_upper(code: str | None) -> int:
+    return next((high for c, _, high in INCOME_BANDS if c == code), 10**9)
+
+
+def _until(value: str | None) -> str:
+    """The month further study or service ends: a year from a button or text → its June."""
+    year = validation.graduation_year(validation.text_answer(value).strip()[:4])
+    return f"{year:04d}-06"
+
+
+async def mark_blocked(
+    session: AsyncSession, cipher: FieldCipher, t: Translator, graduate: Graduate
+) -> None:
+    """The graduate blocked the bot: unreachable from now, and their cadre is told."""
+    if graduate.unreachable_at is None:
+        graduate.unreachable_at = datetime.now(UTC)
+    await cases.open_case(session, cipher, t, graduate, CaseReason.BLOCKED, actor="system")
+
+
+def blocked_hook(cipher: FieldCipher, t: Translator) -> Callable:
+    """The sender's 403 handler: mark the graduate unreachable and open a case."""
+
+    async def on_blocked(session: AsyncSession, row: OutboxMessage) -> None:
+        graduate = await session.get(Graduate, row.graduate_id) if row.graduate_id else None
+        if graduate is not None:
+            await mark_blocked(session, cipher, t, graduate)
+
+    return on_blocked
