@@ -45,8 +45,8 @@ from yulu.services.majors import major_map
 from yulu.services.matching import run_matching
 from yulu.services.postings import HEADER, import_postings
 from yulu.storage import migrate
-from yulu.storage.jobs import JobNotice
 from yulu.storage.models import EducationLevel, EmploymentStatus, Graduate
+from yulu.storage.postings import JobNotice
 
 PG_URL = os.environ.get("YULU_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
 SECRET = "bench-secret-key-0123456789"

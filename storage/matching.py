@@ -37,7 +37,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
-from yulu.storage.jobs import (
+from yulu.storage.models import (
+    Base,
+    CheckIn,
+    EducationLevel,
+    Graduate,
+    OutboxMessage,
+    OutboxStatus,
+    Region,
+    utcnow,
+)
+from yulu.storage.postings import (
     ANY_TRADE_KEY,
     LOOKING,
     OUT_OF_WORK,
@@ -52,16 +62,6 @@ from yulu.storage.jobs import (
     PostingKind,
     PostingTrade,
     RejectionReason,
-)
-from yulu.storage.models import (
-    Base,
-    CheckIn,
-    EducationLevel,
-    Graduate,
-    OutboxMessage,
-    OutboxStatus,
-    Region,
-    utcnow,
 )
 from yulu.storage.queries import insert_for
 

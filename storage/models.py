@@ -381,4 +381,4 @@ __all__ = [
 ]
 # Register the job and campaign tables on Base.metadata (they import this module).
 import yulu.storage.campaigns  # noqa: E402, F401
-import yulu.storage.jobs  # noqa: E402, F401
+import yulu.storage.postings  # noqa: E402, F401

@@ -28,7 +28,7 @@ app.add_typer(db_app, name="db")
 
 def _register_groups() -> None:
     """Mount the command groups that live in yulu/commands/."""
-    from yulu.commands import campaign, followup, jobs, nlu, people
+    from yulu.commands import campaign, followup, nlu, people, postings
 
     app.add_typer(people.import_app, name="import")
     app.add_typer(people.export_app, name="export")
@@ -36,7 +36,7 @@ def _register_groups() -> None:
     app.add_typer(people.graduates_app, name="graduates")
     app.add_typer(followup.checkin_app, name="checkin")
     app.add_typer(followup.cases_app, name="cases")
-    app.add_typer(jobs.match_app, name="match")
+    app.add_typer(postings.match_app, name="match")
     app.add_typer(nlu.app, name="nlu")
     app.add_typer(campaign.campaign_app, name="campaign")
 

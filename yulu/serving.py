@@ -20,8 +20,8 @@ from yulu.core.errors import ConfigurationError
 from yulu.core.i18n import Translator, get_translator
 from yulu.services.checkin import blocked_hook
 from yulu.services.context import Runtime
-from yulu.services.jobs import configured_jobs
 from yulu.services.outbox import OutboxSender, sender_config
+from yulu.services.scheduled import configured_jobs
 from yulu.services.scheduler import Calendar
 from yulu.services.understanding import Understanding
 from yulu.storage.locks import Leadership

@@ -12,8 +12,8 @@ from yulu.services import cadres, places
 from yulu.services.context import Runtime
 from yulu.services.postings import HEADER, import_postings
 from yulu.services.tabular import table_writer
-from yulu.storage.jobs import Posting
 from yulu.storage.models import EducationLevel, EmploymentStatus, Graduate
+from yulu.storage.postings import Posting
 
 NOW = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai, ISO week 2026-W49
 TODAY = date(2026, 11, 30)

@@ -24,7 +24,6 @@ from yulu.core.errors import InvalidInput
 from yulu.core.i18n import get_translator
 from yulu.services import matching
 from yulu.services.context import Runtime
-from yulu.storage.jobs import JobInterest, JobNotice, RejectionReason
 from yulu.storage.models import (
     CheckIn,
     EducationLevel,
@@ -33,6 +32,7 @@ from yulu.storage.models import (
     OutboxMessage,
     OutboxStatus,
 )
+from yulu.storage.postings import JobInterest, JobNotice, RejectionReason
 
 pytestmark = pytest.mark.integration
 T = get_translator()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from yulu.services.context import Runtime
 from yulu.services.postings import import_postings
-from yulu.storage.jobs import Posting, PostingKind, PostingTrade
+from yulu.storage.postings import Posting, PostingKind, PostingTrade
 
 pytestmark = pytest.mark.integration
 

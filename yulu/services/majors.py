@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from yulu.storage.jobs import ANY_CODE as ANY
+from yulu.storage.postings import ANY_CODE as ANY
 
 DATA_FILE = Path(__file__).parent / "data" / "majors.yml"
 WEIGHT = {"major": 3, "class": 2, "group": 1, "any": 0}

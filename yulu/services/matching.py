@@ -41,23 +41,6 @@ from yulu.services.majors import WEIGHT, MajorMap, major_map
 from yulu.services.postings import refresh_posting_trades
 from yulu.services.privacy import FieldCipher, mask_phone
 from yulu.services.tabular import table_writer
-from yulu.storage.jobs import (
-    STUDENT_KINDS,
-    WORKING,
-    JobInterest,
-    Posting,
-    PostingKind,
-    RejectionReason,
-    add_interest,
-    graduate_trades_current,
-    notices_while_employed,
-    postings_by_ids,
-    replace_graduate_trades,
-    set_notices_while_employed,
-    stale_graduate_majors,
-    stream_interest,
-    upsert_rejection,
-)
 from yulu.storage.matching import (
     MatchWindow,
     Pick,
@@ -76,6 +59,23 @@ from yulu.storage.matching import (
 )
 from yulu.storage.models import Graduate
 from yulu.storage.outbox import enqueue
+from yulu.storage.postings import (
+    STUDENT_KINDS,
+    WORKING,
+    JobInterest,
+    Posting,
+    PostingKind,
+    RejectionReason,
+    add_interest,
+    graduate_trades_current,
+    notices_while_employed,
+    postings_by_ids,
+    replace_graduate_trades,
+    set_notices_while_employed,
+    stale_graduate_majors,
+    stream_interest,
+    upsert_rejection,
+)
 
 INTERNSHIP_KINDS = (PostingKind.INTERNSHIP, PostingKind.TRAINEESHIP)
 DECLINE_REASONS = (

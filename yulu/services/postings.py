@@ -19,7 +19,7 @@ from yulu.nlu.entities import parse_income
 from yulu.services import audit, places, validation
 from yulu.services.majors import MajorMap, major_map
 from yulu.services.tabular import read_records, table_writer
-from yulu.storage.jobs import (
+from yulu.storage.postings import (
     EmployerType,
     PostingKind,
     posting_fingerprints,
