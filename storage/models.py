@@ -241,7 +241,7 @@ class OutboxMessage(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     graduate_id: Mapped[int | None] = mapped_column(ForeignKey("graduate.id"))
     text: Mapped[str] = mapped_column(Text)
-    reply_markup: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    buttons: Mapped[list[Any] | None] = mapped_column(JSON)  # yulu.services.actions JSON
     status: Mapped[OutboxStatus] = mapped_column(_enum(OutboxStatus), default=OutboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     not_before: Mapped[datetime] = mapped_column(default=utcnow)
@@ -381,4 +381,5 @@ __all__ = [
 ]
 # Register the job and campaign tables on Base.metadata (they import this module).
 import yulu.storage.campaigns  # noqa: E402, F401
+import yulu.storage.ledger  # noqa: E402, F401
 import yulu.storage.postings  # noqa: E402, F401
