@@ -34,6 +34,7 @@ from factories import make_graduates
 from yulu.bot.app import create_bot
 from yulu.bot.delivery import TelegramTransport
 from yulu.core.config import Settings
+from yulu.core.i18n import get_translator
 from yulu.sandbox import BotApiSandbox, Limits
 from yulu.services.context import open_runtime
 from yulu.services.outbox import OutboxSender, SenderConfig
@@ -65,16 +66,18 @@ async def sustained_rate(database_url: str, messages: int, rate: float) -> dict:
             for graduate_id, user_id in zip(graduate_ids, user_ids, strict=True):
                 await outbox.enqueue(
                     session,
-                    key=f"bench:{graduate_id}",
-                    kind="bench",
-                    chat_id=user_id,
-                    text="通知",
-                    graduate_id=graduate_id,
+                    outbox.Outgoing(
+                        key=f"bench:{graduate_id}",
+                        kind="bench",
+                        chat_id=user_id,
+                        text="通知",
+                        graduate_id=graduate_id,
+                    ),
                 )
         bot = create_bot("123456:ABC", sandbox.url)
         sender = OutboxSender(
             runtime.session_factory,
-            TelegramTransport(bot),
+            TelegramTransport(bot, get_translator()),
             SenderConfig(rate_per_second=rate, batch_size=50),
         )
         started = time.monotonic()

@@ -12,20 +12,22 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
-from aiogram.types import InlineKeyboardMarkup
 from aiohttp import ClientError
 
+from yulu.bot.keyboards import render_stored
+from yulu.core.i18n import Translator
 from yulu.services.outbox import Blocked, Permanent, RetryAfter, Transient
 
 
 class TelegramTransport:
     """Sends outbox rows with a Bot."""
 
-    def __init__(self, bot: Bot) -> None:
+    def __init__(self, bot: Bot, t: Translator) -> None:
         self._bot = bot
+        self._t = t
 
-    async def send(self, *, chat_id: int, text: str, reply_markup: dict[str, Any] | None) -> int:
-        markup = InlineKeyboardMarkup.model_validate(reply_markup) if reply_markup else None
+    async def send(self, *, chat_id: int, text: str, buttons: list[Any] | None) -> int:
+        markup = render_stored(self._t, buttons)
         try:
             message = await self._bot.send_message(chat_id, text, reply_markup=markup)
         except TelegramRetryAfter as exc:

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from aiogram.filters.callback_data import CallbackData
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 
-from yulu.bot.callbacks import CaseOutcome, CheckinDetail, MenuAction, NluConfirm, SignupAction
+from yulu.bot.callbacks import (
+    CampaignChoice,
+    CaseAction,
+    CaseOutcome,
+    CheckinAnswer,
+    CheckinDetail,
+    JobAction,
+    MenuAction,
+    NluConfirm,
+    SignupAction,
+)
 from yulu.core.i18n import Translator
-from yulu.services.buttons import checkin_buttons, inline
+from yulu.services.actions import Action, Buttons, checkin_choices, from_json
 from yulu.services.cases import OUTCOMES
 from yulu.services.checkin import INCOME_BANDS
 from yulu.storage.models import EducationLevel, EmploymentStatus
@@ -150,4 +163,44 @@ def confirm_keyboard(t: Translator, intent: str) -> InlineKeyboardMarkup:
 
 def checkin_keyboard(t: Translator, period: str) -> InlineKeyboardMarkup:
     """The check-in answers, as the outbox sends them."""
-    return InlineKeyboardMarkup.model_validate(inline(checkin_buttons(t, period)))
+    return render(t, checkin_choices(period))
+
+
+def pack(action: Action) -> str:
+    """A service's action as Telegram callback data (CallbackData.pack refuses > 64 bytes)."""
+    kind, verb, *args = action
+    data: CallbackData
+    if kind == "case":
+        data = CaseAction(action=str(verb), case_id=int(args[0]))
+    elif kind == "checkin":
+        data = CheckinAnswer(period=str(args[0]), choice=str(args[1]))
+    elif kind == "job":
+        value = str(args[1]) if len(args) > 1 else ""
+        data = JobAction(action=str(verb), posting_id=int(args[0]), value=value)
+    elif kind == "campaign":
+        data = CampaignChoice(campaign=str(args[0]), edition=int(args[1]), value=str(args[2]))
+    else:
+        raise ValueError(f"no Telegram callback for action {action!r}")
+    return data.pack()
+
+
+def render(t: Translator, buttons: Buttons) -> InlineKeyboardMarkup:
+    """Channel-neutral buttons as an inline keyboard."""
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text=t(c.label, **c.label_args), callback_data=pack(c.action))
+                for c in row
+            ]
+            for row in buttons
+        ]
+    )
+
+
+def render_stored(t: Translator, stored: Any) -> InlineKeyboardMarkup | None:
+    """An outbox row's buttons: neutral JSON, or (rows queued before 0005) Telegram markup."""
+    if not stored:
+        return None
+    if isinstance(stored, dict):
+        return InlineKeyboardMarkup.model_validate(stored)
+    return render(t, from_json(stored))

@@ -38,7 +38,6 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from yulu.storage.models import (
-    Base,
     CheckIn,
     EducationLevel,
     Graduate,
@@ -63,7 +62,7 @@ from yulu.storage.postings import (
     PostingTrade,
     RejectionReason,
 )
-from yulu.storage.queries import insert_for
+from yulu.storage.queries import insert_new
 
 
 @dataclass(frozen=True)
@@ -560,7 +559,7 @@ async def insert_notices(
     session: AsyncSession, rows: list[dict[str, Any]], *, week: str
 ) -> set[tuple[int, int]]:
     """Record notices (graduate_id, posting_id, score, outbox_key); returns the new pairs."""
-    result = await _insert_new(
+    result = await insert_new(
         session,
         JobNotice,
         rows,
@@ -568,67 +567,6 @@ async def insert_notices(
         returning=(JobNotice.graduate_id, JobNotice.posting_id),
     )
     return {(gid, pid) for gid, pid in result}
-
-
-async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]], *, kind: str) -> None:
-    """Add outbox rows in bulk (idempotency_key, chat_id, graduate_id, text, reply_markup), skipping
-    keys already present, as storage.outbox.enqueue does for one."""
-    now = utcnow()
-    await _insert_new(
-        session,
-        OutboxMessage,
-        rows,
-        same={
-            "kind": kind,
-            "status": OutboxStatus.PENDING.value,
-            "attempts": 0,
-            "not_before": now,
-            "created_at": now,
-        },
-    )
-
-
-async def _insert_new(
-    session: AsyncSession,
-    model: type[Base],
-    rows: list[dict[str, Any]],
-    *,
-    same: dict[str, Any],
-    returning: tuple[Any, ...] = (),
-) -> list[tuple[Any, ...]]:
-    """INSERT … ON CONFLICT DO NOTHING for many rows at once (`same`: values every row shares);
-    returns the RETURNING rows of those added.
-
-    PostgreSQL gets one array per varying column and unnests them: a handful of parameters
-    whatever the row count (a multi-row VALUES of 5,000 rows costs more to compile and plan than
-    to run). SQLite gets an executemany, which its driver loops over in C.
-    """
-    if not rows:
-        return []
-    if session.get_bind().dialect.name != "postgresql":
-        statement = insert_for(session, model).on_conflict_do_nothing()
-        if returning:
-            statement = statement.returning(*returning)
-        result = await session.execute(statement, [{**row, **same} for row in rows])
-        return [tuple(row) for row in result] if returning else []
-    names, table = list(rows[0]), model.__table__
-    arrays = [
-        bindparam(f"a_{name}", [row[name] for row in rows], type_=ARRAY(table.c[name].type))
-        for name in names
-    ]
-    source = func.unnest(*arrays).table_valued(*names).render_derived()
-    constants = [
-        bindparam(f"c_{name}", value, type_=table.c[name].type) for name, value in same.items()
-    ]
-    statement = (
-        insert_for(session, model)
-        .from_select([*names, *same], select(*source.c, *constants))
-        .on_conflict_do_nothing()
-    )
-    if returning:
-        return [tuple(row) for row in await session.execute(statement.returning(*returning))]
-    await session.execute(statement)
-    return []
 
 
 async def cancel_expired_notices(session: AsyncSession, *, today: date) -> int:

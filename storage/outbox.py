@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -10,62 +11,54 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.storage.models import OutboxMessage, OutboxStatus, utcnow
-from yulu.storage.queries import insert_for, insert_ignore
+from yulu.storage.queries import insert_new
 
 
-async def enqueue(
-    session: AsyncSession,
-    *,
-    key: str,
-    kind: str,
-    chat_id: int,
-    text: str,
-    reply_markup: dict[str, Any] | None = None,
-    graduate_id: int | None = None,
-    not_before: datetime | None = None,
-) -> bool:
-    """Add a message unless one with this idempotency key exists; True when added."""
-    values: dict[str, Any] = {
-        "idempotency_key": key,
-        "kind": kind,
-        "chat_id": chat_id,
-        "text": text,
-        "reply_markup": reply_markup,
-        "graduate_id": graduate_id,
-        "status": OutboxStatus.PENDING.value,
-    }
-    if not_before is not None:
-        values["not_before"] = not_before
-    return await insert_ignore(session, OutboxMessage, values)
+@dataclass(frozen=True)
+class Outgoing:
+    """One proactive message to queue: the one row shape every enqueue path uses.
 
-
-async def enqueue_many(session: AsyncSession, rows: list[dict[str, Any]]) -> int:
-    """Add many messages in one statement, skipping keys that exist; returns how many were added.
-
-    Each row has the keyword arguments of `enqueue` (key, kind, chat_id, text, reply_markup,
-    graduate_id); a round writes a thousand rows per statement instead of a thousand statements.
+    `buttons` is the channel-neutral JSON of yulu.services.actions (the channel renders it when
+    it sends); `key` is the idempotency key: a second row with the same key is never added.
     """
-    if not rows:
-        return 0
-    values = [
+
+    key: str
+    kind: str
+    chat_id: int
+    text: str
+    buttons: list[list[dict[str, Any]]] | None = None
+    graduate_id: int | None = None
+    not_before: datetime | None = None
+
+
+async def enqueue(session: AsyncSession, message: Outgoing) -> bool:
+    """Add a message unless one with this idempotency key exists; True when added."""
+    return await enqueue_many(session, [message]) == 1
+
+
+async def enqueue_many(session: AsyncSession, messages: Sequence[Outgoing]) -> int:
+    """Add many messages in one statement, skipping keys that exist; returns how many were added."""
+    now = utcnow()
+    rows = [
         {
-            "idempotency_key": r["key"],
-            "kind": r["kind"],
-            "chat_id": r["chat_id"],
-            "text": r["text"],
-            "reply_markup": r.get("reply_markup"),
-            "graduate_id": r.get("graduate_id"),
-            "status": OutboxStatus.PENDING.value,
-            "not_before": r.get("not_before") or utcnow(),
+            "idempotency_key": m.key,
+            "kind": m.kind,
+            "chat_id": m.chat_id,
+            "text": m.text,
+            "buttons": m.buttons,
+            "graduate_id": m.graduate_id,
+            "not_before": m.not_before or now,
         }
-        for r in rows
+        for m in messages
     ]
-    statement = (
-        insert_for(session, OutboxMessage)
-        .on_conflict_do_nothing(index_elements=["idempotency_key"])
-        .returning(OutboxMessage.id)
+    added = await insert_new(
+        session,
+        OutboxMessage,
+        rows,
+        same={"status": OutboxStatus.PENDING.value, "attempts": 0, "created_at": now},
+        returning=(OutboxMessage.id,),
     )
-    return len((await session.execute(statement, values)).all())
+    return len(added)
 
 
 async def claim(

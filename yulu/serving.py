@@ -63,7 +63,7 @@ def _background(
     if settings.outbox.send_enabled:
         sender = OutboxSender(
             runtime.session_factory,
-            TelegramTransport(bot),
+            TelegramTransport(bot, t),
             sender_config(settings),
             on_blocked=blocked_hook(runtime.cipher, t),
             leadership=Leadership(runtime.engine, f"outbox:{bot.id}"),

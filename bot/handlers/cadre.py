@@ -6,18 +6,18 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.bot.callbacks import CaseAction, CaseOutcome
 from yulu.bot.filters import IsCadre
-from yulu.bot.keyboards import outcome_keyboard
+from yulu.bot.keyboards import outcome_keyboard, render
 from yulu.core.config import Settings
 from yulu.core.errors import InvalidInput, NotFound
 from yulu.core.i18n import Translator
 from yulu.services import cases as cases_service
 from yulu.services import graduates
-from yulu.services.buttons import case_buttons, inline
+from yulu.services.actions import case_choices
 from yulu.services.privacy import FieldCipher
 from yulu.storage.models import Cadre
 
@@ -80,7 +80,7 @@ async def one_case(
     case = await cases_service.case_for_cadre(session, int(command.args.strip().lstrip("#")), cadre)
     await message.answer(
         cases_service.case_text(t, cipher, case),
-        reply_markup=InlineKeyboardMarkup.model_validate(inline(case_buttons(t, case.id))),
+        reply_markup=render(t, case_choices(case.id)),
     )
 
 

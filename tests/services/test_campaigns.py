@@ -13,6 +13,7 @@ from factories import graduate
 from sqlalchemy import select, update
 
 from yulu.bot.callbacks import CampaignChoice
+from yulu.bot.keyboards import render, render_stored
 from yulu.core.config import CampaignSettings, Settings
 from yulu.core.errors import InvalidInput
 from yulu.core.i18n import get_translator
@@ -231,8 +232,8 @@ async def test_enrollment_reaches_roster_rows_only_through_a_matched_graduate(
     assert message.idempotency_key == f"campaign:enrollment:{YEAR}:{graduate_id}"
     assert message.graduate_id == graduate_id and "报名甲" in message.text
     taps = [
-        CampaignChoice.unpack(b["callback_data"])
-        for row in message.reply_markup["inline_keyboard"]
+        CampaignChoice.unpack(b.callback_data)
+        for row in render_stored(get_translator(), message.buttons).inline_keyboard
         for b in row
     ]
     assert [tap.value for tap in taps] == ["enrol", "considering", "working", "not_now"]
@@ -427,5 +428,5 @@ async def test_answers_export_to_the_ledger_with_chinese_headers(
 def test_built_in_campaigns_have_every_text_and_short_callbacks() -> None:
     for name, c in BUILT_IN.items():
         assert campaigns.missing_texts(T, c) == []
-        for row in campaigns.campaign_buttons(T, name, YEAR, c):
-            assert len(row[0]["callback_data"].encode()) <= 64
+        markup = render(T, campaigns.campaign_choices(name, YEAR, c))  # packing checks 64 bytes
+        assert [row[0].text for row in markup.inline_keyboard] == [T(b.label) for b in c.buttons]

@@ -20,6 +20,7 @@ from jobs_helpers import (
 from sqlalchemy import select
 
 from yulu.bot.callbacks import JobAction
+from yulu.bot.keyboards import render_stored
 from yulu.core.errors import InvalidInput
 from yulu.core.i18n import get_translator
 from yulu.services import matching
@@ -84,7 +85,8 @@ async def test_guangdong_auto_repair_gets_shenzhen_not_changsha_nor_expired(
     notice = messages[0]
     assert notice.idempotency_key == f"notice:{ids['SZ-AUTO']}:{graduate}"
     assert "推荐理由：求职地广东省、专业汽修" in notice.text and "深圳市宝安区" in notice.text
-    taps = [JobAction.unpack(b["callback_data"]) for b in notice.reply_markup["inline_keyboard"][0]]
+    row = render_stored(get_translator(), notice.buttons).inline_keyboard[0]
+    taps = [JobAction.unpack(b.callback_data) for b in row]
     assert [(tap.action, tap.posting_id) for tap in taps] == [
         ("in", ids["SZ-AUTO"]),
         ("no", ids["SZ-AUTO"]),

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 
 from yulu.bot.callbacks import JobAction
+from yulu.bot.keyboards import render
 from yulu.core.i18n import get_translator
+from yulu.services.actions import notice_choices
 from yulu.services.majors import ANY, major_map
-from yulu.services.matching import notice_markup
 
 MAJORS = major_map()
 
@@ -59,7 +60,16 @@ def test_every_name_is_unique_and_the_map_is_big_enough_to_matter() -> None:
 
 
 def test_notice_buttons_unpack_as_job_actions() -> None:
-    markup = notice_markup(get_translator(), 123456789)
-    taps = [JobAction.unpack(b["callback_data"]) for b in markup["inline_keyboard"][0]]
+    markup = render(get_translator(), notice_choices(123456789))
+    row = markup.inline_keyboard[0]
+    taps = [JobAction.unpack(b.callback_data) for b in row]
     assert [(tap.action, tap.posting_id) for tap in taps] == [("in", 123456789), ("no", 123456789)]
-    assert all(len(b["callback_data"].encode()) <= 64 for b in markup["inline_keyboard"][0])
+    assert [b.text for b in row] == ["✋ 感兴趣/报名", "🙅 不合适"]
+    assert all(len(b.callback_data.encode()) <= 64 for b in row)
+
+
+def test_an_action_too_long_for_telegram_is_refused_when_packed() -> None:
+    from yulu.bot.keyboards import pack
+
+    with pytest.raises(ValueError, match="64"):
+        pack(("campaign", "answer", "x" * 40, 2026, "y" * 30))

@@ -38,11 +38,13 @@ async def _enqueue(runtime: Runtime, graduate_ids: list[int], user_ids: list[int
         for graduate_id, user_id in zip(graduate_ids, user_ids, strict=True):
             await outbox.enqueue(
                 session,
-                key=f"test:{graduate_id}",
-                kind="test",
-                chat_id=user_id,
-                text=f"通知 {graduate_id}",
-                graduate_id=graduate_id,
+                outbox.Outgoing(
+                    key=f"test:{graduate_id}",
+                    kind="test",
+                    chat_id=user_id,
+                    text=f"通知 {graduate_id}",
+                    graduate_id=graduate_id,
+                ),
             )
 
 
@@ -83,7 +85,7 @@ async def test_500_messages_with_faults(runtime: Runtime, sandbox: BotApiSandbox
     config = SenderConfig(rate_per_second=RATE, backoff_seconds=0.2, batch_size=25)
     sender = OutboxSender(
         runtime.session_factory,
-        TelegramTransport(bot),
+        TelegramTransport(bot, get_translator()),
         config,
         on_blocked=blocked_hook(runtime.cipher, get_translator()),
     )
@@ -129,7 +131,7 @@ async def test_two_senders_never_send_one_row_twice(
     senders = [
         OutboxSender(
             runtime.session_factory,
-            TelegramTransport(bot),
+            TelegramTransport(bot, get_translator()),
             SenderConfig(rate_per_second=200, batch_size=10),
             worker=f"w{i}",
         )

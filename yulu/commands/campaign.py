@@ -23,7 +23,6 @@ from yulu.core.config import CampaignSettings, Settings
 from yulu.core.errors import NotFound
 from yulu.core.i18n import Translator, get_translator
 from yulu.services import campaigns
-from yulu.services.buttons import inline
 from yulu.services.context import Runtime
 
 campaign_app = typer.Typer(
@@ -142,8 +141,8 @@ def _print_samples(
     if not report.samples:
         out.print(t("campaign-no-samples"))
         return
-    markup = inline(campaigns.campaign_buttons(t, name, report.edition, campaign))
-    labels = " | ".join(b["text"] for row in markup["inline_keyboard"] for b in row)
+    choices = campaigns.campaign_choices(name, report.edition, campaign)
+    labels = " | ".join(t(c.label, **c.label_args) for row in choices for c in row)
     for number, text in enumerate(report.samples, start=1):
         out.print(t("campaign-sample-title", number=number))
         out.print(text, markup=False, soft_wrap=True)

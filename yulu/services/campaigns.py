@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
@@ -32,7 +31,7 @@ from yulu.core.config import CampaignSettings
 from yulu.core.errors import ConfigurationError, InvalidInput, NotFound
 from yulu.core.i18n import Translator
 from yulu.services import audit
-from yulu.services.buttons import Button, button, inline
+from yulu.services.actions import Buttons, Choice, to_json
 from yulu.services.privacy import FieldCipher, mask_phone
 from yulu.services.scheduler import trigger
 from yulu.services.tabular import table_writer
@@ -48,7 +47,7 @@ from yulu.storage.campaigns import (
     save_answer,
 )
 from yulu.storage.models import EmploymentStatus, Graduate
-from yulu.storage.outbox import enqueue
+from yulu.storage.outbox import Outgoing, enqueue_many
 
 log = logging.getLogger(__name__)
 BATCH = 1000
@@ -189,11 +188,11 @@ def unreachable_reason(row: Row) -> str | None:
     return None
 
 
-def campaign_buttons(
-    t: Translator, name: str, edition: int, campaign: CampaignSettings
-) -> list[list[Button]]:
-    """One answer per row (CampaignChoice, prefix "cp": "cp:<name>:<year>:<value>")."""
-    return [[button(t(b.label), f"cp:{name}:{edition}:{b.value}")] for b in campaign.buttons]
+def campaign_choices(name: str, edition: int, campaign: CampaignSettings) -> Buttons:
+    """One answer per row: ("campaign", "answer", name, year, value)."""
+    return [
+        [Choice(b.label, ("campaign", "answer", name, edition, b.value))] for b in campaign.buttons
+    ]
 
 
 def message_text(t: Translator, campaign: CampaignSettings, *, name: str, edition: int) -> str:
@@ -247,7 +246,7 @@ async def run_campaign(
     report = CampaignReport(name, edition, in_window(campaign, today, tz=tz))
     not_before = _defer_if_holiday(report, campaign, today, tz, holidays)
     audience = audience_filter(campaign, edition)
-    markup = inline(campaign_buttons(t, name, edition, campaign))
+    buttons = to_json(campaign_choices(name, edition, campaign))
     after = 0
     while True:
         async with session_factory.begin() as session:
@@ -266,7 +265,7 @@ async def run_campaign(
                     name=name,
                     edition=edition,
                     rows=reachable,
-                    markup=markup,
+                    buttons=buttons,
                     not_before=not_before,
                 )
         on_batch(len(batch))
@@ -305,22 +304,24 @@ async def _enqueue_batch(
     name: str,
     edition: int,
     rows: list[Row],
-    markup: dict[str, Any],
+    buttons: list,
     not_before: datetime | None,
 ) -> int:
-    added = 0
-    for row in rows:
-        added += await enqueue(
-            session,
-            key=f"campaign:{name}:{edition}:{row.graduate_id}",
-            kind="campaign",
-            chat_id=row.chat_id,
-            graduate_id=row.graduate_id,
-            reply_markup=markup,
-            text=message_text(t, campaign, name=row.name, edition=edition),
-            not_before=not_before,
-        )
-    return added
+    return await enqueue_many(
+        session,
+        [
+            Outgoing(
+                key=f"campaign:{name}:{edition}:{row.graduate_id}",
+                kind="campaign",
+                chat_id=row.chat_id,
+                graduate_id=row.graduate_id,
+                buttons=buttons,
+                text=message_text(t, campaign, name=row.name, edition=edition),
+                not_before=not_before,
+            )
+            for row in rows
+        ],
+    )
 
 
 async def run_due(

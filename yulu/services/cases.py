@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yulu.core.errors import NotAllowed, NotFound
 from yulu.core.i18n import Translator
 from yulu.services import audit, validation
-from yulu.services.buttons import case_buttons, inline
+from yulu.services.actions import case_choices, to_json
 from yulu.services.privacy import FieldCipher, mask_phone
 from yulu.storage import outbox
 from yulu.storage.cases import cases_query, county_admin, open_case_for, unacknowledged_since
@@ -70,11 +70,13 @@ async def _alert(
     text = case_text(t, cipher, case)
     await outbox.enqueue(
         session,
-        key=key,
-        kind=kind,
-        chat_id=to.telegram_user_id,
-        text=f"{intro}\n{text}" if intro else text,
-        reply_markup=inline(case_buttons(t, case.id)),
+        outbox.Outgoing(
+            key=key,
+            kind=kind,
+            chat_id=to.telegram_user_id,
+            text=f"{intro}\n{text}" if intro else text,
+            buttons=to_json(case_choices(case.id)),
+        ),
     )
 
 
@@ -216,10 +218,12 @@ async def _escalate(
     text = t("case-escalation", cadre=case.cadre.name) + "\n" + case_text(t, cipher, case)
     await outbox.enqueue(
         session,
-        key=f"case-escalate:{case.id}",
-        kind="escalation",
-        chat_id=supervisor.telegram_user_id,
-        text=text,
+        outbox.Outgoing(
+            key=f"case-escalate:{case.id}",
+            kind="escalation",
+            chat_id=supervisor.telegram_user_id,
+            text=text,
+        ),
     )
     _event(session, case, "system", "escalated", f"cadre:{supervisor.id}")
     return 1

@@ -19,7 +19,7 @@ from yulu.core.errors import InvalidInput
 from yulu.core.i18n import Translator
 from yulu.nlu.entities import parse_income
 from yulu.services import cases, validation
-from yulu.services.buttons import checkin_buttons, inline
+from yulu.services.actions import checkin_choices, to_json
 from yulu.services.privacy import FieldCipher
 from yulu.storage.cases import (
     active_graduates,
@@ -29,7 +29,7 @@ from yulu.storage.cases import (
     unanswered_due_reminder,
 )
 from yulu.storage.models import CaseReason, CheckIn, EmploymentStatus, Graduate, OutboxMessage
-from yulu.storage.outbox import enqueue, enqueue_many
+from yulu.storage.outbox import Outgoing, enqueue, enqueue_many
 
 BATCH = 1000
 INCOME_BANDS = (
@@ -94,7 +94,7 @@ async def run_round(
 ) -> RoundReport:
     """Ask every active graduate their status for `period` (dry run: only count them)."""
     report = RoundReport(period)
-    markup = inline(checkin_buttons(t, period))
+    buttons = to_json(checkin_choices(period))
     after_id = 0
     while True:
         async with session_factory.begin() as session:
@@ -105,26 +105,26 @@ async def run_round(
             after_id = batch[-1].id
             report.per_county.update(row.full_name for row in batch)
             if not dry_run:
-                report.enqueued += await _enqueue_batch(session, t, period, batch, markup)
+                report.enqueued += await _enqueue_batch(session, t, period, batch, buttons)
         on_batch(len(batch))
 
 
 async def _enqueue_batch(
-    session: AsyncSession, t: Translator, period: str, batch: list, markup: dict
+    session: AsyncSession, t: Translator, period: str, batch: list, buttons: list
 ) -> int:
     await add_check_ins(session, [{"graduate_id": r.id, "period": period} for r in batch])
     month = int(period[5:])
     return await enqueue_many(
         session,
         [
-            {
-                "key": f"checkin:{period}:{row.id}",
-                "kind": "checkin",
-                "chat_id": row.chat_id,
-                "text": t("checkin-ask", name=row.name, month=month),
-                "reply_markup": markup,
-                "graduate_id": row.id,
-            }
+            Outgoing(
+                key=f"checkin:{period}:{row.id}",
+                kind="checkin",
+                chat_id=row.chat_id,
+                text=t("checkin-ask", name=row.name, month=month),
+                buttons=buttons,
+                graduate_id=row.id,
+            )
             for row in batch
         ],
     )
@@ -140,7 +140,7 @@ async def send_reminders(
 ) -> int:
     """One reminder to each graduate who has not answered `after_days` after being asked."""
     now = now or datetime.now(UTC)
-    markup = inline(checkin_buttons(t, period))
+    buttons = to_json(checkin_choices(period))
     async with session_factory.begin() as session:
         rows = (
             await session.execute(unanswered_due_reminder(period, now - timedelta(days=after_days)))
@@ -148,12 +148,14 @@ async def send_reminders(
         for row in rows:
             await enqueue(
                 session,
-                key=f"checkin-remind:{period}:{row.graduate_id}",
-                kind="reminder",
-                chat_id=row.chat_id,
-                graduate_id=row.graduate_id,
-                text=t("checkin-remind", name=row.name),
-                reply_markup=markup,
+                Outgoing(
+                    key=f"checkin-remind:{period}:{row.graduate_id}",
+                    kind="reminder",
+                    chat_id=row.chat_id,
+                    graduate_id=row.graduate_id,
+                    text=t("checkin-remind", name=row.name),
+                    buttons=buttons,
+                ),
             )
             check_in = await session.get(CheckIn, row.id)
             check_in.reminded_at = now

@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from yulu.core.errors import InvalidInput, NotFound
 from yulu.core.i18n import Translator
 from yulu.services import audit
-from yulu.services.buttons import button, inline
+from yulu.services.actions import notice_choices, to_json
 from yulu.services.majors import WEIGHT, MajorMap, major_map
 from yulu.services.postings import refresh_posting_trades
 from yulu.services.privacy import FieldCipher, mask_phone
@@ -49,7 +49,6 @@ from yulu.storage.matching import (
     cancel_expired_notices,
     current_matches,
     eligible_graduates,
-    enqueue_many,
     insert_notices,
     next_batch,
     notice_picks,
@@ -58,7 +57,7 @@ from yulu.storage.matching import (
     region_label,
 )
 from yulu.storage.models import Graduate
-from yulu.storage.outbox import enqueue
+from yulu.storage.outbox import Outgoing, enqueue, enqueue_many
 from yulu.storage.postings import (
     STUDENT_KINDS,
     WORKING,
@@ -261,13 +260,14 @@ class _NoticeWriter:
                 }
             )
             decided.messages.append(
-                {
-                    "idempotency_key": key,
-                    "chat_id": person.chat_id,
-                    "graduate_id": pick.graduate_id,
-                    "text": notice_text(self.t, self.majors, card, person, pick.score),
-                    "reply_markup": notice_markup(self.t, pick.posting_id),
-                }
+                Outgoing(
+                    key=key,
+                    kind="job_notice",
+                    chat_id=person.chat_id,
+                    graduate_id=pick.graduate_id,
+                    text=notice_text(self.t, self.majors, card, person, pick.score),
+                    buttons=to_json(notice_choices(pick.posting_id)),
+                )
             )
             decided.counties.append(person.home)
         return decided
@@ -285,7 +285,6 @@ class _NoticeWriter:
             await enqueue_many(
                 session,
                 [m for m, n in pairs if (n["graduate_id"], n["posting_id"]) in new],
-                kind="job_notice",
             )
         self.count(decided, new)
 
@@ -299,7 +298,7 @@ class _NoticeWriter:
             self.report.notices += 1
             self.report.per_county[county] += 1
             if len(self.report.samples) < self.samples:
-                self.report.samples.append(message["text"])
+                self.report.samples.append(message.text)
 
     async def _cards(self, session: AsyncSession, ids: set[int]) -> dict[int, Card]:
         missing = ids - self.cards.keys()
@@ -399,8 +398,6 @@ def _texts(t: Translator) -> dict[str, str]:
         "student": t("jobs-reason-student"),
         "title": t("jobs-notice-title"),
         "footer": t("jobs-notice-footer"),
-        "interested": t("jobs-button-interested"),
-        "decline": t("jobs-button-decline"),
     }
 
 
@@ -431,19 +428,6 @@ def notice_text(t: Translator, majors: MajorMap, card: Card, person: Recipient, 
     texts = _texts(t)
     return "\n".join(
         [texts["title"], card.text, reasons(t, majors, card, person, score), texts["footer"]]
-    )
-
-
-def notice_markup(t: Translator, posting_id: int) -> dict[str, Any]:
-    """感兴趣/报名 and 不合适 under a notice (bot.callbacks.JobAction, prefix "jb")."""
-    texts = _texts(t)
-    return inline(
-        [
-            [
-                button(texts["interested"], f"jb:in:{posting_id}:"),
-                button(texts["decline"], f"jb:no:{posting_id}:"),
-            ]
-        ]
     )
 
 
@@ -554,10 +538,12 @@ async def record_interest(
     if new and reachable:
         await enqueue(
             session,
-            key=f"interest:{posting.id}:{graduate.id}",
-            kind="job_interest",
-            chat_id=cadre.telegram_user_id,
-            text=_cadre_text(t, cipher, graduate, posting),
+            Outgoing(
+                key=f"interest:{posting.id}:{graduate.id}",
+                kind="job_interest",
+                chat_id=cadre.telegram_user_id,
+                text=_cadre_text(t, cipher, graduate, posting),
+            ),
         )
     return Interest(new, posting, cadre.name if reachable else None)
 

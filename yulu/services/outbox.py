@@ -51,8 +51,9 @@ class Permanent(DeliveryError):
 
 
 class Transport(Protocol):
-    async def send(self, *, chat_id: int, text: str, reply_markup: dict[str, Any] | None) -> int:
-        """Send a message; return Telegram's message_id or raise a DeliveryError."""
+    async def send(self, *, chat_id: int, text: str, buttons: list[Any] | None) -> int:
+        """Send a message with its channel-neutral buttons (yulu.services.actions JSON), render
+        both as the channel does, and return the channel's message id or raise a DeliveryError."""
 
 
 BlockedHook = Callable[[AsyncSession, OutboxMessage], Awaitable[None]]
@@ -209,7 +210,7 @@ class OutboxSender:
             await recording
         try:
             message_id = await self._transport.send(
-                chat_id=row.chat_id, text=row.text, reply_markup=row.reply_markup
+                chat_id=row.chat_id, text=row.text, buttons=row.buttons
             )
         except DeliveryError as error:
             await self._failed(row, error)
