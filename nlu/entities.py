@@ -1,4 +1,4 @@
-"""Entity extraction and validation: income, phone, ID number, province and city.
+"""Entity extraction and validation: income, phone, ID number, province, city and county.
 
 Pure functions, shared by the message parser and the sign-up service. Chinese numerals go
 through cn2an and places through jionlp (both imported lazily: each costs ~0.3-0.5 s).
@@ -23,7 +23,7 @@ _CN_DIGIT = "零〇一二两三四五六七八九"
 _PERIOD_ONE = "一(?:年|个月|个钟|天|月|小时|周)"
 _AMOUNT = re.compile(
     rf"(?P<range>[{_CN_DIGIT}]{{2}}(?=[百千万]))?"
-    rf"(?P<num>\d+(?:\.\d+)?|(?:(?!{_PERIOD_ONE})[{_CN_DIGIT}十百千万])+(?:点[{_CN_DIGIT}]+)?)"
+    rf"(?P<num>\d{{1,3}}(?:[,，]\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:(?!{_PERIOD_ONE})[{_CN_DIGIT}十百千万])+(?:点[{_CN_DIGIT}]+)?)"
     rf"(?:\s*(?P<unit>[kKwW千万])(?P<tail>\d(?!\d)|[{_CN_DIGIT}](?![{_CN_DIGIT}十百千万]))?)?"
 )
 _UNIT_VALUE = {"k": 1000, "千": 1000, "w": 10000, "万": 10000}
@@ -37,6 +37,7 @@ _NOT_MONEY_AFTER = re.compile(
     r"|头|只|亩|棵|条|张|台|辆|家|件|份|本|箱|平|遍|所|名|位|户|口)"
 )
 _MONEY_AFTER = re.compile(r"^\s*(元|块|rmb|RMB|米)")
+_MONEY_BEFORE = re.compile(r"(¥|￥|rmb|RMB|人民币)\s*$")
 _SALARY_CUE = re.compile(
     r"(工资|月薪|薪水|薪资|收入|底薪|到手|月入|年薪|一个月|每月|每个月|挣|赚|拿|待遇|保底|开)\D{0,6}$"
 )
@@ -69,7 +70,9 @@ def warm_up() -> None:
 def _number(token: str) -> float | None:
     """An arabic or Chinese numeral as a number, or None."""
     try:
-        return float(token) if token[0].isdigit() else float(_cn2an().cn2an(token, "smart"))
+        if token[0].isdigit():
+            return float(token.replace(",", "").replace("，", ""))
+        return float(_cn2an().cn2an(token, "smart"))
     except ValueError:
         return None
 
@@ -98,7 +101,8 @@ def _period_divisor(before: str, after: str) -> int | None:
 def _is_money(match: re.Match[str], before: str, after: str) -> bool:
     """Whether the number itself or its context says it is money."""
     has_unit = bool(match["unit"] or match["range"]) or any(c in match["num"] for c in "百千万")
-    return has_unit or bool(_MONEY_AFTER.match(after) or _SALARY_CUE.search(before))
+    cued = _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before) or _SALARY_CUE.search(before)
+    return has_unit or bool(cued)
 
 
 def _amounts(text: str) -> list[_Amount]:
@@ -133,12 +137,19 @@ def parse_income(text: str) -> int | None:
 
 # --- phone --------------------------------------------------------------------------------
 
-_PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]*)?(1[3-9](?:[\s-]*\d){9})(?!\d)")
+_PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]*|\(\+?86\)\s*)?(1[3-9](?:[\s-]*\d){9})(?!\d)")
+# Digits read out one by one (幺三八…) keep their offsets when mapped to arabic ones.
+_SPOKEN_DIGITS = str.maketrans("零〇一二三四五六七八九幺洞", "0012345678910")
+
+
+def spoken_digits(text: str) -> str:
+    """Width-fold a text and write Chinese digits as arabic ones, keeping every offset."""
+    return fold_width(text).translate(_SPOKEN_DIGITS)
 
 
 def _phones(text: str) -> list[re.Match[str]]:
-    """Mainland mobile numbers in a width-folded text."""
-    return list(_PHONE.finditer(fold_width(text)))
+    """Mainland mobile numbers in a text, also written in Chinese digits."""
+    return list(_PHONE.finditer(spoken_digits(text)))
 
 
 def normalize_phone(text: str) -> str | None:
@@ -153,7 +164,7 @@ def normalize_phone(text: str) -> str | None:
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_SHAPE = re.compile(r"\d{17}[\dX]")
-_ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d{17}[\dXx](?![\dA-Za-z])")
+_ID_IN_TEXT = re.compile(r"(?<![\dA-Za-z])\d(?:[ -]?\d){16}[ -]?[\dXx](?![\dA-Za-z])")
 _AGE_RANGE = (10, 80)
 
 
@@ -242,9 +253,9 @@ def _candidates(text: str, gazetteer: Gazetteer) -> list[dict]:
     """Every entity found, most trusted first."""
     folded = fold_width(text)
     ids = [
-        {"entity": "id_number", "value": m.group().upper(), "start": m.start(), "end": m.end()}
-        for m in _ID_IN_TEXT.finditer(folded)
-        if validate_id_number(m.group())
+        {"entity": "id_number", "value": number, "start": m.start(), "end": m.end()}
+        for m in _ID_IN_TEXT.finditer(spoken_digits(text))
+        if (number := validate_id_number(m.group()))
     ]
     phones = [
         {"entity": "phone", "value": re.sub(r"\D", "", m[1]), "start": m.start(), "end": m.end()}
@@ -255,13 +266,32 @@ def _candidates(text: str, gazetteer: Gazetteer) -> list[dict]:
         for a in _amounts(folded)
         if a.cued
     ]
-    return ids + phones + incomes + gazetteer.find(folded)
+    return ids + phones + incomes
 
 
-def extract_entities(text: str, *, gazetteer: Gazetteer | None = None) -> list[dict]:
-    """Rasa-shaped entities {entity, value, start, end}: income, phone, id number, places."""
+def extract_entities(
+    text: str, *, gazetteer: Gazetteer | None = None, inferred: bool = True
+) -> list[dict]:
+    """Rasa-shaped entities {entity, value, start, end}: income, phone, id number, places.
+
+    A place mention also yields the levels above it on the same span (龙岗 → county 龙岗区,
+    city 深圳市, province 广东省); `inferred=False` keeps only the levels the text names.
+    """
     accepted: list[dict] = []
-    for entity in _candidates(text, gazetteer or default_gazetteer()):
-        if all(entity["end"] <= a["start"] or entity["start"] >= a["end"] for a in accepted):
+    places = (gazetteer or default_gazetteer()).find(fold_width(text), inferred=inferred)
+    for entity in _candidates(text, gazetteer or default_gazetteer()) + places:
+        if all(_apart(entity, a) or _same_span(entity, a) for a in accepted):
             accepted.append(entity)
     return sorted(accepted, key=lambda e: e["start"])
+
+
+def _apart(one: dict, other: dict) -> bool:
+    """Whether two entities do not overlap."""
+    return one["end"] <= other["start"] or one["start"] >= other["end"]
+
+
+def _same_span(one: dict, other: dict) -> bool:
+    """Whether two place entities cover the same span (a mention and a level inferred from it)."""
+    places = {"province", "city", "county"}
+    same = (one["start"], one["end"]) == (other["start"], other["end"])
+    return same and one["entity"] in places and other["entity"] in places

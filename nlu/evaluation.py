@@ -1,16 +1,16 @@
-"""Evaluate intent classification like `rasa test nlu`: per-intent P/R/F1, confusion, errors."""
+"""Evaluate like `rasa test nlu`: per-intent P/R/F1, confusion, errors; per kind; entities."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from yulu.nlu.classifier import DEFAULT_C, make_pipeline, train_intent_model
 from yulu.nlu.features import FeatureConfig, Featurizer
 from yulu.nlu.pinyin import build_pinyin_table
-from yulu.nlu.training_data import Example
+from yulu.nlu.training_data import Annotation, Example
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Predictions:
     gold: list[str]
     predicted: list[str]
     confidence: list[float]
+    kinds: list[str | None] = field(default_factory=list)
 
     @classmethod
     def concat(cls, parts: Sequence[Predictions]) -> Predictions:
@@ -30,6 +31,7 @@ class Predictions:
             gold=[g for p in parts for g in p.gold],
             predicted=[x for p in parts for x in p.predicted],
             confidence=[c for p in parts for c in p.confidence],
+            kinds=[k for p in parts for k in p.kinds],
         )
 
     def rows(self) -> zip:
@@ -64,7 +66,13 @@ def fit_predict(
         top = [
             (str(classes[i]), float(p[i])) for p, i in zip(probabilities, probabilities.argmax(1))
         ]
-    return Predictions(tests, [e.intent for e in test], [n for n, _ in top], [c for _, c in top])
+    return Predictions(
+        tests,
+        [e.intent for e in test],
+        [n for n, _ in top],
+        [c for _, c in top],
+        [e.kind for e in test],
+    )
 
 
 def cross_validate(
@@ -121,7 +129,26 @@ def build_report(predictions: Predictions, labels: Sequence[str]) -> dict:
         if g != p
     ]
     report["confidence"] = _confidence_summary(predictions)
+    if any(predictions.kinds):
+        report["kinds"] = kind_scores(predictions)
     return report
+
+
+def kind_scores(predictions: Predictions) -> dict[str, dict]:
+    """Accuracy, job-lost recall and confidently wrong guesses per kind of message."""
+    rows: dict[str, list[tuple[str, str, float]]] = {}
+    for (_, gold, predicted, confidence), kind in zip(predictions.rows(), predictions.kinds):
+        rows.setdefault(kind or "(none)", []).append((gold, predicted, confidence))
+    scores = {}
+    for kind, items in sorted(rows.items()):
+        lost = [p == g for g, p, _ in items if g == "report_job_lost"]
+        scores[kind] = {
+            "support": len(items),
+            "accuracy": sum(g == p for g, p, _ in items) / len(items),
+            "job_lost_recall": sum(lost) / len(lost) if lost else None,
+            "sure_wrong": sum(g != p and c >= 0.6 for g, p, c in items),
+        }
+    return scores
 
 
 def _confidence_summary(predictions: Predictions, threshold: float = 0.6) -> dict:
@@ -134,3 +161,100 @@ def _confidence_summary(predictions: Predictions, threshold: float = 0.6) -> dic
         "errors_above": sum(c >= threshold for c in wrong) / max(len(wrong), 1),
         "errors": len(wrong),
     }
+
+
+# --- entities -----------------------------------------------------------------------------
+
+_PLACES = frozenset({"province", "city", "county"})
+
+
+def _gold_value(entity: str, value: str) -> object:
+    """The normalised value an annotation stands for ([三千八](income) means 3800)."""
+    from yulu.nlu.entities import normalize_phone, parse_income, validate_id_number
+
+    if entity == "income":
+        return int(value) if value.isdigit() else parse_income(value)
+    if entity == "phone":
+        return normalize_phone(value)
+    if entity == "id_number":
+        return validate_id_number(value) or value.upper()
+    return value
+
+
+def _same_value(entity: str, gold: object, found: object) -> bool:
+    """Whether an extracted value is the annotated one (a place's short name names it too)."""
+    if entity in _PLACES:
+        return isinstance(found, str) and str(found).startswith(str(gold))
+    return gold == found
+
+
+def _matches(annotation: Annotation, found: dict) -> bool:
+    """Same entity, overlapping span, same value."""
+    overlap = found["start"] < annotation.end and annotation.start < found["end"]
+    gold = _gold_value(annotation.entity, annotation.value)
+    same = found["entity"] == annotation.entity and overlap
+    return same and _same_value(annotation.entity, gold, found["value"])
+
+
+def entity_scores(examples: Sequence[Example]) -> dict | None:
+    """Per-entity recall and precision over the annotated examples (None if none is annotated).
+
+    Recall: annotated entities found with the right value. Precision: entities the text names
+    (levels inferred from a mention are not counted) that an annotation confirms; only examples
+    with at least one annotation are counted, so an unannotated set scores nothing.
+    """
+    from yulu.nlu.entities import extract_entities
+
+    annotated = [e for e in examples if e.entities]
+    if not annotated:
+        return None
+    counts: dict[str, dict[str, int]] = {}
+    errors = []
+    for example in annotated:
+        found = extract_entities(example.text)
+        named = extract_entities(example.text, inferred=False)
+        for annotation in example.entities:
+            row = counts.setdefault(annotation.entity, {"gold": 0, "found": 0, "right": 0})
+            row["gold"] += 1
+            if any(_matches(annotation, f) for f in found):
+                row["right"] += 1
+            else:
+                errors.append({"text": example.text, "missed": annotation.value, "found": found})
+        for entity in named:
+            row = counts.setdefault(entity["entity"], {"gold": 0, "found": 0, "right": 0})
+            row["found"] += 1
+            if not any(_matches(a, f) for a in example.entities for f in _levels(entity, found)):
+                row["found_wrong"] = row.get("found_wrong", 0) + 1
+    return _entity_summary(counts, errors)
+
+
+def _levels(entity: dict, found: list[dict]) -> list[dict]:
+    """A mention with the place levels inferred from it (龙岗 annotated as city 深圳市 counts)."""
+    if entity["entity"] not in _PLACES:
+        return [entity]
+    span = (entity["start"], entity["end"])
+    return [f for f in found if (f["start"], f["end"]) == span and f["entity"] in _PLACES]
+
+
+def _entity_summary(counts: dict[str, dict[str, int]], errors: list[dict]) -> dict:
+    """Recall, precision and F1 per entity and overall."""
+    summary: dict = {}
+    for name, row in [*sorted(counts.items()), ("all", _total(counts))]:
+        recall = row["right"] / row["gold"] if row["gold"] else None
+        wrong = row.get("found_wrong", 0)
+        precision = (row["found"] - wrong) / row["found"] if row["found"] else None
+        summary[name] = {
+            "annotated": row["gold"],
+            "right": row["right"],
+            "found": row["found"],
+            "recall": recall,
+            "precision": precision,
+        }
+    summary["errors"] = errors
+    return summary
+
+
+def _total(counts: dict[str, dict[str, int]]) -> dict[str, int]:
+    """The counts of every entity added up."""
+    keys = ("gold", "found", "right", "found_wrong")
+    return {k: sum(row.get(k, 0) for row in counts.values()) for k in keys}

@@ -1,12 +1,15 @@
-"""A province/city name index built from jionlp's administrative divisions, for fast lookup.
+"""A place-name index built from jionlp's administrative divisions, for fast lookup.
 
 jionlp.parse_location takes about 10 ms a call and 1 s to warm up; the message parser needs
-microseconds, so the names are compiled once into one regex (and pickled with the model).
+microseconds, so every province, prefecture-level city and county-level division (县, 区,
+县级市, 旗) is compiled once into one regex (and pickled with the model). A mention at any
+level yields the levels above it: 龙岗 → 深圳市, 广东省; 镇宁 → 安顺市, 贵州省.
 """
 
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from yulu.nlu._jionlp import jionlp
@@ -15,26 +18,127 @@ from yulu.nlu._jionlp import jionlp
 AMBIGUOUS_ALIASES = frozenset(
     {"白银", "安康", "普洱", "来宾", "阿里", "大庆", "开封", "玉树", "海西"}
 )
+# County-level short names that graduates write as ordinary words (我开了个小店, 平安到家,
+# 天台上, 延长合同, 通道): never matched without their suffix.
+EVERYDAY_COUNTY_ALIASES = frozenset(
+    "小店 平安 大堂 和平 友好 友谊 合作 公安 共和 东方 新区 东区 南区 "
+    "西区 北区 郊区 矿区 城区 新城 新兴 振兴 向阳 前锋 宏伟 永安 太平 "
+    "比如 大方 温泉 清水 白水 长安 元宝 新星 建华 回民 开化 万年 万安 "
+    "东风 中方 天元 大观 安宁 永定 河口 兴业 兴隆 进贤 金沙 龙凤 山城 "
+    "天桥 南部 西市 城关 市中 城中 市直辖 高新区 开发区 经开区 示范区 "
+    "管理区 产业园 新华 东山 同心 同德 同仁 双清 平和 清新 和顺 太和 "
+    "嘉禾 阳春 河西 新民 新乐 福安 集贤 仁和 仁寿 永福 永康 永年 永昌 "
+    "永新 木兰 麒麟 卧龙 七星 上林 大关 大化 大城 天心 天台 屏山 界首 "
+    "东明 永丰 新田 桃源 江山 灵山 白塔 石城 金门 银海 青山 龙城 鼓楼 "
+    "钟楼 九龙 东湖 西湖 南湖 太湖 海门 马尾 延长 龙口 盘龙 平房 通道 "
+    "铁山 江北 大安 东安 兴安 和布 名山 阳明 红桥 明水 清流 石鼓 曲水 "
+    "乐业 乐安 康乐 民乐 宁安 延寿 长寿 大悟 白玉 玉环 金台 金安 华容 "
+    "东乡 西乡 东海 东平 东河 中原 云林 元谋 五常 仙居 会同 余庆 修文 "
+    "兴国 兴化 兴平 内乡 凤山 利通 北镇 南关 南华 博望 吉阳 和硕 四会 "
+    "大东 大祥 天全 太康 太白 宁南 宝塔 富源 尚志 山丹 山亭 山阴 崆峒 "
+    "平川 平桥 平远 怀远 惠民 惠来 文昌 新丰 方城 无为 无极 昌乐 景泰 "
+    "曲江 未央 松江 正定 武功 民权 永宁 永寿 永靖 沙市 河间 清原 灵武 "
+    "牧野 玄武 石门 石林 石龙 祥云 紫金 红河 通化 通海 连城 金凤 金水 "
+    "金牛 钟山 锦江 长宁 青龙 青阳 高陵 鼎湖 龙门 龙亭 解放 平原 前进 "
+    "安定 光明 工农 光泽 凤凰 大名 运河 古城 故城 高明 金山 莲花 南岸 "
+    "新建 西山 富裕 长子 江口 云和 牡丹 朝天 芙蓉 玉泉 方正 建安 丰满 "
+    "高台 龙泉 二七 安居 明山 天涯 航空港 台前 天长 南和 政和 民和 新安 "
+    "长乐 白沙 海棠 复兴 永和 龙潭 开原 互助 子长 定日 八宿 和政 平定 "
+    "三门 东至 路桥 方山 三元 长白 文成 新罗 来安 正阳 曲阳 湖口 市南 "
+    "市北 二道 都安 北流 大通 临港 东港 西城 东城 城东 城西 城南 城北 "
+    "河东 港口 沿江 滨江 滨海 海港 金湾 香洲 新会 ".split()
+)
+# When a short county name exists in several places and the message names no province or city,
+# the division in the biggest labour market is meant (南山 is Shenzhen's, 白云 Guangzhou's).
+_MAJOR_CITIES = (
+    "北京市 上海市 天津市 重庆市 深圳市 广州市 东莞市 佛山市 苏州市 杭州市 宁波市 南京市 武汉市 "
+    "成都市 西安市 长沙市 厦门市 青岛市 郑州市 合肥市 福州市 昆明市 南宁市 贵阳市".split()
+)
+_SKIPPED_PROVINCES = frozenset({"香港特别行政区", "澳门特别行政区", "台湾省"})
+_DIRECT = "省直辖行政区划"
+_LEVELS = ("province", "city", "county")
+
+
+@dataclass(frozen=True)
+class Division:
+    """One administrative division with the official names of the levels above it."""
+
+    province: str
+    city: str | None
+    county: str | None
+
+    @property
+    def level(self) -> str:
+        """Which level this division is: province, city or county."""
+        return "county" if self.county else "city" if self.city else "province"
+
+    def entities(self) -> list[tuple[str, str]]:
+        """(entity, official name) pairs, the named level first, then the levels above it."""
+        pairs = [("county", self.county), ("city", self.city), ("province", self.province)]
+        return [(entity, name) for entity, name in pairs if name]
 
 
 @dataclass
 class Gazetteer:
-    """Surface form -> (entity, official full name), with a longest-first regex over them."""
+    """Surface form -> the divisions it may name, with a longest-first regex over them."""
 
-    names: dict[str, tuple[str, str]]
+    names: dict[str, tuple[Division, ...]]
     pattern: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
         surfaces = sorted(self.names, key=len, reverse=True)
         self.pattern = re.compile("|".join(map(re.escape, surfaces)))
 
-    def find(self, text: str) -> list[dict]:
-        """Rasa-shaped province/city entities mentioned in a text."""
-        return [
-            {"entity": entity, "value": full, "start": m.start(), "end": m.end()}
-            for m in self.pattern.finditer(text)
-            for entity, full in [self.names[m.group()]]
-        ]
+    def mentions(self, text: str) -> list[tuple[re.Match[str], Division]]:
+        """Each place mention with the division it names, ambiguity resolved by the others."""
+        matches = list(self.pattern.finditer(text))
+        named = {
+            name
+            for match in matches
+            if len(self.names[match.group()]) == 1
+            for name in (self.names[match.group()][0].province, self.names[match.group()][0].city)
+        }
+        found = []
+        for match in matches:
+            division = _choose(self.names[match.group()], named)
+            if division is not None:
+                found.append((match, division))
+        return found
+
+    def find(self, text: str, *, inferred: bool = True) -> list[dict]:
+        """Rasa-shaped province/city/county entities, with the levels above each mention.
+
+        An inferred level (广东省 for 佛山) carries the span of the mention it was inferred from;
+        `inferred=False` keeps only the levels the text itself names.
+        """
+        entities: list[dict] = []
+        seen: set[tuple[str, str]] = set()
+        mentions = self.mentions(text)
+        seen.update(division.entities()[0] for _, division in mentions)
+        for match, division in mentions:
+            pairs = division.entities()
+            for index, (entity, name) in enumerate(pairs):
+                if index and (not inferred or (entity, name) in seen):
+                    continue
+                seen.add((entity, name))
+                entities.append(
+                    {"entity": entity, "value": name, "start": match.start(), "end": match.end()}
+                )
+        return entities
+
+
+def _choose(candidates: tuple[Division, ...], named: set[str]) -> Division | None:
+    """The one division a surface form names here, or None when it stays ambiguous."""
+    if len(candidates) == 1:
+        return candidates[0]
+    in_context = [d for d in candidates if d.province in named or d.city in named]
+    if len(in_context) == 1:
+        return in_context[0]
+    for city in _MAJOR_CITIES:
+        major = [d for d in candidates if d.city == city or d.province == city]
+        if len(major) == 1:
+            return major[0]
+    return None
 
 
 def _aliases(node: dict) -> list[str]:
@@ -43,9 +147,13 @@ def _aliases(node: dict) -> list[str]:
     return [alias] if isinstance(alias, str) else list(alias)
 
 
-def _surfaces(full: str, node: dict) -> list[str]:
+def _surfaces(full: str, node: dict, *, everyday: frozenset[str] = frozenset()) -> list[str]:
     """The full name plus the unambiguous short names of two or more characters."""
-    short = [a for a in _aliases(node) if len(a) >= 2 and a not in AMBIGUOUS_ALIASES]
+    short = [
+        a
+        for a in _aliases(node)
+        if len(a) >= 2 and a not in AMBIGUOUS_ALIASES and a not in everyday and a != full
+    ]
     return [full, *short]
 
 
@@ -54,18 +162,34 @@ def _children(node: dict) -> dict[str, dict]:
     return {name: child for name, child in node.items() if not name.startswith("_")}
 
 
+def _divisions() -> list[tuple[Division, list[str]]]:
+    """Every division with its surface forms, provinces first, then cities, then counties."""
+    tree = _children(jionlp().china_location_loader())
+    provinces, cities, counties = [], [], []
+    for province, node in tree.items():
+        children = _children(node)
+        if province not in children:  # a municipality is listed as its own city
+            provinces.append((Division(province, None, None), _surfaces(province, node)))
+        for city, city_node in children.items():
+            is_city = city.endswith(("市", "州", "盟", "地区"))
+            if is_city:
+                cities.append((Division(province, city, None), _surfaces(city, city_node)))
+            if province in _SKIPPED_PROVINCES or not (is_city or city == _DIRECT):
+                continue
+            for county, county_node in _children(city_node).items():
+                division = Division(province, city if is_city else None, county)
+                surfaces = _surfaces(county, county_node, everyday=EVERYDAY_COUNTY_ALIASES)
+                counties.append((division, surfaces))
+    return provinces + cities + counties
+
+
 def build_gazetteer() -> Gazetteer:
-    """Index every province and prefecture-level city; a municipality counts as a city."""
-    names: dict[str, tuple[str, str]] = {}
-    divisions = _children(jionlp().china_location_loader())
-    for province, node in divisions.items():
-        cities = _children(node)
-        if province not in cities:
-            for surface in _surfaces(province, node):
-                names.setdefault(surface, ("province", province))
-    for node in divisions.values():
-        for city, city_node in _children(node).items():
-            if city.endswith(("市", "州", "盟", "地区")):
-                for surface in _surfaces(city, city_node):
-                    names.setdefault(surface, ("city", city))
-    return Gazetteer(names)
+    """Index every province, city and county; a higher level wins a shared surface form."""
+    names: dict[str, list[Division]] = defaultdict(list)
+    rank: dict[str, int] = {}
+    for division, surfaces in _divisions():
+        level = _LEVELS.index(division.level)
+        for surface in surfaces:
+            if rank.setdefault(surface, level) == level:
+                names[surface].append(division)
+    return Gazetteer({surface: tuple(found) for surface, found in names.items()})

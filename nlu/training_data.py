@@ -31,11 +31,16 @@ class Annotation:
 
 @dataclass(frozen=True)
 class Example:
-    """One training sentence with its intent, annotations stripped from the text."""
+    """One training sentence with its intent, annotations stripped from the text.
+
+    `kind` is the optional kind of the intent block (plain, typos, dialect, long, negation,
+    english, indirect): evaluation scores each kind on its own.
+    """
 
     text: str
     intent: str
     entities: tuple[Annotation, ...] = ()
+    kind: str | None = None
 
 
 @dataclass
@@ -80,7 +85,7 @@ def _annotation(match: re.Match[str], start: int) -> Annotation:
     return Annotation(entity=entity, value=value, start=start, end=start + len(text))
 
 
-def parse_example(line: str, intent: str) -> Example:
+def parse_example(line: str, intent: str, *, kind: str | None = None) -> Example:
     """Strip entity markup from one example line and record the annotations."""
     plain, annotations, cursor = [], [], 0
     for match in _ANNOTATION.finditer(line):
@@ -89,7 +94,7 @@ def parse_example(line: str, intent: str) -> Example:
         plain.append(match["text"])
         cursor = match.end()
     plain.append(line[cursor:])
-    return Example(text="".join(plain), intent=intent, entities=tuple(annotations))
+    return Example(text="".join(plain), intent=intent, entities=tuple(annotations), kind=kind)
 
 
 def _items(block: str) -> list[str]:
@@ -98,13 +103,21 @@ def _items(block: str) -> list[str]:
     return [line[1:].strip() for line in lines if line.startswith("-") and line[1:].strip()]
 
 
+def _kind(item: dict) -> str | None:
+    """The block's kind: a `kind:` key, or `metadata: {kind: ...}` (which Rasa itself accepts)."""
+    metadata = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
+    kind = item.get("kind") or metadata.get("kind")
+    return str(kind) if kind else None
+
+
 def _add_item(data: TrainingData, item: dict, source: Path) -> None:
     """Add one `nlu:` list item to the data."""
     block = item.get("examples", "")
     if not isinstance(block, str):
         raise TrainingDataError(f"{source}: examples must be a '|' block")
     if "intent" in item:
-        data.examples += [parse_example(line, item["intent"]) for line in _items(block)]
+        kind = _kind(item)
+        data.examples += [parse_example(line, item["intent"], kind=kind) for line in _items(block)]
     elif "synonym" in item:
         data.synonyms.setdefault(str(item["synonym"]), []).extend(_items(block))
     elif "regex" in item:

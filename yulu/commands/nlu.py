@@ -101,7 +101,13 @@ def evaluate(
     config: ConfigOption = None,
 ) -> None:
     """Per-intent precision, recall, F1 and a confusion table, like `rasa test nlu`."""
-    from yulu.nlu.evaluation import build_report, cross_validate, fit_predict, make_featurizer
+    from yulu.nlu.evaluation import (
+        build_report,
+        cross_validate,
+        entity_scores,
+        fit_predict,
+        make_featurizer,
+    )
     from yulu.nlu.training_data import load_training_data
 
     examples = load_training_data(data_dir).examples
@@ -109,12 +115,16 @@ def evaluate(
     if data is None:
         predictions = cross_validate(examples, folds=folds, featurizer=featurizer)
         title = f"{folds}-fold cross-validation on {data_dir}"
+        tests = examples
     else:
         tests = load_training_data(data).examples
         predictions = fit_predict(examples, tests, featurizer=featurizer)
         title = f"trained on {data_dir}, tested on {data}"
     labels = [*INTENTS, *sorted(set(predictions.gold) - set(INTENTS))]
     result = build_report(predictions, labels)
+    entities = entity_scores(tests)
+    if entities is not None:
+        result["entities"] = entities
     target = report or Path(_settings(ctx, config).model_dir) / "report.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -150,3 +160,45 @@ def _print_report(result: dict, labels: list[str], title: str) -> None:
         cells = [str(n) if n else "." for n in row]
         confusion.add_row(f"{index + 1:>2} {name}", *cells)
     out.print(confusion)
+    if "kinds" in result:
+        out.print(_kinds_table(result["kinds"]))
+    if "entities" in result:
+        out.print(_entities_table(result["entities"]))
+
+
+def _percent(value: float | None) -> str:
+    """A share as a percentage, or a dash when there is nothing to divide."""
+    return "-" if value is None else f"{value:.1%}"
+
+
+def _kinds_table(kinds: dict[str, dict]) -> Table:
+    """Accuracy per kind of message (the `kind:` key of the test file's intent blocks)."""
+    table = Table(title="per kind")
+    for column in ("kind", "support", "accuracy", "job-lost recall", "wrong but sure"):
+        table.add_column(column, justify="left" if column == "kind" else "right")
+    for kind, row in kinds.items():
+        table.add_row(
+            kind,
+            str(row["support"]),
+            _percent(row["accuracy"]),
+            _percent(row["job_lost_recall"]),
+            str(row["sure_wrong"]),
+        )
+    return table
+
+
+def _entities_table(entities: dict) -> Table:
+    """Recall and precision per entity over the annotated examples."""
+    table = Table(title="entities (annotated examples)")
+    for column in ("entity", "annotated", "right", "recall", "precision"):
+        table.add_column(column, justify="left" if column == "entity" else "right")
+    for name, row in entities.items():
+        if name != "errors":
+            table.add_row(
+                name,
+                str(row["annotated"]),
+                str(row["right"]),
+                _percent(row["recall"]),
+                _percent(row["precision"]),
+            )
+    return table
