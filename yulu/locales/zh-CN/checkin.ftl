@@ -12,6 +12,7 @@ checkin-choice-seeking = 🔍 还在找工作
 checkin-choice-lost_job = 😟 失业了
 checkin-choice-further_study = 🎓 升学/参军
 checkin-thanks = 谢谢！再问几个小问题（30 秒）。
+checkin-further-study = 🎓 好的，祝学业/服役顺利！
 checkin-ask-employer = 您在哪个单位工作？（写单位名称，如“比亚迪”）
 checkin-ask-work_place = 在哪里上班？（写城市或县，如“深圳”）
 checkin-ask-income = 每月大概收入多少？可以点按钮，也可以直接写，如“三千八”。
