@@ -9,7 +9,7 @@ Telegram and who is left for the cadre to contact.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import (
@@ -22,10 +22,12 @@ from sqlalchemy import (
     func,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, aliased, mapped_column
 
+from yulu.storage.ledger import LabourEntry
 from yulu.storage.models import (
     Base,
     Cadre,
@@ -75,6 +77,11 @@ class AudienceFilter:
     relocated: bool | None = None
     key_county: bool | None = None
     verified: bool | None = None
+    new_labour: bool = False  # with source "roster": the 新成长劳动力 roster's rows as well
+
+
+# New-labour rows page after the student roster's: their cursor is their id plus this.
+LABOUR_CURSOR = 2**40
 
 
 def audience_query(audience: AudienceFilter) -> Select:
@@ -83,9 +90,21 @@ def audience_query(audience: AudienceFilter) -> Select:
     Columns: cursor, graduate_id, chat_id, name, unsubscribed_at, unreachable_at, county,
     phone_enc, school, graduation_year, cadre.
     """
-    if audience.source == "roster":
-        return _roster_audience(audience)
-    return _graduate_audience(audience)
+    parts = [query for query, _, _ in _parts(audience)]
+    if len(parts) == 1:
+        return parts[0]
+    union = union_all(*(part.order_by(None) for part in parts))
+    return union.order_by(union.selected_columns.cursor)
+
+
+def _parts(audience: AudienceFilter) -> list[tuple[Select, object, int]]:
+    """The audience as (query, id column, cursor offset) parts in cursor order."""
+    if audience.source != "roster":
+        return [(_graduate_audience(audience), Graduate.id, 0)]
+    parts = [(_roster_audience(audience), RosterEntry.id, 0)]
+    if audience.new_labour and not audience.education_levels:
+        parts.append((_labour_audience(audience), LabourEntry.id, LABOUR_CURSOR))
+    return parts
 
 
 def _graduate_audience(audience: AudienceFilter) -> Select:
@@ -146,6 +165,39 @@ def _roster_audience(audience: AudienceFilter) -> Select:
     return _common_filters(query, audience, status_of=linked).order_by(RosterEntry.id)
 
 
+def _labour_audience(audience: AudienceFilter) -> Select:
+    """新成长劳动力 rows, with the graduate who signed up with the same ID number (if any)."""
+    linked = aliased(Graduate)
+    query = (
+        select(
+            (LabourEntry.id + LABOUR_CURSOR).label("cursor"),
+            linked.id.label("graduate_id"),
+            linked.chat_id,
+            func.coalesce(linked.name, LabourEntry.name).label("name"),
+            linked.unsubscribed_at,
+            linked.unreachable_at,
+            Region.full_name.label("county"),
+            func.coalesce(linked.phone_enc, LabourEntry.phone_enc).label("phone_enc"),
+            LabourEntry.school,
+            LabourEntry.leaving_year.label("graduation_year"),
+            Cadre.name.label("cadre"),
+        )
+        .join(Region, Region.id == LabourEntry.hukou_region_id)
+        .outerjoin(linked, linked.id_number_hash == LabourEntry.id_number_hash)
+        .outerjoin(Cadre, Cadre.id == LabourEntry.cadre_id)
+    )
+    if audience.verified is not None:
+        query = query.where(linked.id.is_not(None) if audience.verified else linked.id.is_(None))
+    if audience.years:
+        query = query.where(LabourEntry.leaving_year.in_(audience.years))
+    if audience.household_types:
+        query = query.where(LabourEntry.household_type.in_(audience.household_types))
+    if audience.relocated is not None:
+        query = query.where(LabourEntry.relocated.is_(audience.relocated))
+    general = replace(audience, household_types=(), relocated=None)
+    return _common_filters(query, general, status_of=linked).order_by(LabourEntry.id)
+
+
 def _person_filters(query: Select, audience: AudienceFilter, person: type) -> Select:
     """Filters on the row the audience is drawn from (graduate or roster row)."""
     if audience.years:
@@ -175,9 +227,13 @@ async def audience_batch(
     session: AsyncSession, audience: AudienceFilter, *, after: int, limit: int
 ) -> Sequence[Row]:
     """The next `limit` audience rows after cursor `after`."""
-    query = audience_query(audience)
-    cursor = query.selected_columns.cursor
-    return (await session.execute(query.where(cursor > after).limit(limit))).all()
+    rows: list[Row] = []
+    for query, key, offset in _parts(audience):
+        if len(rows) == limit:
+            break
+        page = query.where(key > after - offset).limit(limit - len(rows))
+        rows += (await session.execute(page)).all()
+    return rows
 
 
 async def audience_size(session: AsyncSession, audience: AudienceFilter) -> int:

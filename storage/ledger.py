@@ -10,9 +10,11 @@ number is the same person (linked by the ID number's look-up hash).
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, String
+from sqlalchemy import Boolean, ForeignKey, Index, String, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from yulu.storage.models import Base, Graduate, RosterEntry, _enum, utcnow
@@ -52,3 +54,13 @@ class LabourEntry(Base):
 # The ledger and the figures are read per region: a county's people without a full scan.
 Index("ix_roster_entry_hukou_region_id", RosterEntry.hukou_region_id)
 Index("ix_graduate_hukou_region_id", Graduate.hukou_region_id)
+
+
+async def labour_fingerprints(session: AsyncSession, id_hashes: Sequence[str]) -> dict[str, str]:
+    """id_number_hash → fingerprint for the new-labour rows among `id_hashes`."""
+    rows = await session.execute(
+        select(LabourEntry.id_number_hash, LabourEntry.fingerprint).where(
+            LabourEntry.id_number_hash.in_(id_hashes)
+        )
+    )
+    return {id_hash: fingerprint for id_hash, fingerprint in rows}

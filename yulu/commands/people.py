@@ -45,13 +45,28 @@ def _reason(code: str) -> str:
 
 
 @import_app.command("roster")
-def import_roster(ctx: typer.Context, file: FileArg, config: ConfigOption = None) -> None:
+def import_roster(
+    ctx: typer.Context,
+    file: FileArg,
+    kind: Annotated[
+        str | None,
+        typer.Option(
+            help="student (雨露计划学生/毕业生) or new-labour (新成长劳动力: 初中/高中 leavers); "
+            "default: each row's 人员类别 column, else 初中/高中 rows are new labour."
+        ),
+    ] = None,
+    config: ConfigOption = None,
+) -> None:
     """Import a roster: columns 姓名, 身份证号, 手机号, 学校, 专业, 学历层次, 毕业年份, 户籍地,
-    家庭类型, 易地搬迁, 帮扶干部手机号 (English aliases accepted). Good rows go in; every bad
-    row is reported with its row number; importing the same file again changes nothing."""
+    家庭类型, 易地搬迁, 帮扶干部手机号 (English aliases accepted); new labour also 入读意愿.
+    Good rows go in; every bad row is reported with its row number; importing the same file
+    again changes nothing."""
     settings = settings_for(ctx, config)
     if not file.exists():
         console.print(f"[red]文件不存在 / no such file:[/] {file}")
+        raise typer.Exit(2)
+    if kind is not None and kind not in roster.KINDS:
+        console.print(f"[red]--kind: {' / '.join(roster.KINDS)}[/]")
         raise typer.Exit(2)
     total = count_data_rows(file)
     t = get_translator()
@@ -69,6 +84,7 @@ def import_roster(ctx: typer.Context, file: FileArg, config: ConfigOption = None
                 runtime.session_factory,
                 runtime.cipher,
                 file,
+                kind=kind,
                 on_rows=lambda n: progress.advance(task, n),
             )
 
@@ -90,6 +106,8 @@ def import_roster(ctx: typer.Context, file: FileArg, config: ConfigOption = None
             errors=len(report.errors),
         )
     )
+    if report.new_labour:
+        out.print(t("import-summary-new-labour", count=report.new_labour))
     if report.verified_graduates:
         out.print(t("import-summary-verified", count=report.verified_graduates))
 

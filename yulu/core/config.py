@@ -114,6 +114,7 @@ class CampaignAudience(BaseModel):
     relocated: bool | None = None
     key_county: bool | None = None
     verified: bool | None = None
+    new_labour: bool = False  # with source roster: the 新成长劳动力 roster as well
 
     @field_validator("graduation_year", mode="before")
     @classmethod
@@ -187,6 +188,7 @@ def _default_campaigns() -> dict[str, CampaignSettings]:
                 source="roster",
                 graduation_year=["this_year"],
                 household_types=["脱贫家庭", "监测对象"],
+                new_labour=True,
             ),
             title="campaign-enrollment-title",
             message="campaign-enrollment-message",

@@ -174,6 +174,7 @@ def audience_filter(campaign: CampaignSettings, edition: int) -> AudienceFilter:
         relocated=a.relocated,
         key_county=a.key_county,
         verified=a.verified,
+        new_labour=a.new_labour,
     )
 
 

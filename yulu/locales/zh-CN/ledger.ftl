@@ -57,9 +57,13 @@ reason-missing-education-level = 缺少学历层次
 reason-missing-graduation-year = 缺少毕业年份
 reason-missing-hukou = 缺少户籍地
 reason-missing-household-type = 缺少家庭类型
+reason-roster-kind = 人员类别应为“雨露计划”（学生/毕业生）或“新成长劳动力”
+reason-school-stage = 新成长劳动力的学历层次应为 初中 或 高中
+reason-intention = 入读意愿应为 愿意、考虑中、已就业 或 否
 
 # Command-line summaries.
 import-summary = 导入完成：新增 { $inserted } 行，更新 { $updated } 行，未变化 { $unchanged } 行，错误 { $errors } 行。
+import-summary-new-labour = 其中新成长劳动力 { $count } 行（初中/高中毕业生，入学季的对象）。
 import-summary-verified = 另有 { $count } 位已登记的毕业生因此核实成功。
 import-bad-row = 第 { $row } 行：{ $reason }
 import-warning-row = 第 { $row } 行（提示）：{ $reason }
