@@ -1,4 +1,7 @@
-"""Shared fixtures: a real database per test, on SQLite and (when configured) PostgreSQL."""
+"""Shared fixtures: a real database per test, on SQLite and (when configured) PostgreSQL.
+
+The schema is migrated once per backend per session (tests/dbutil.py); each test gets a copy.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from dbutil import BACKENDS, fresh_database
+from dbutil import BACKENDS, Templates
 
 from yulu.core.config import Settings
 from yulu.sandbox import BotApiSandbox
@@ -19,10 +22,18 @@ def backend(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
+@pytest.fixture(scope="session")
+def database_templates(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Templates]:
+    """The migrated schema, once per backend for the whole session."""
+    templates = Templates(tmp_path_factory.mktemp("template"))
+    yield templates
+    templates.close()
+
+
 @pytest.fixture
-def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
-    """A new, migrated database on each backend."""
-    with fresh_database(backend, tmp_path) as url:
+def database_url(backend: str, tmp_path: Path, database_templates: Templates) -> Iterator[str]:
+    """A database of this test's own on each backend: migrated, empty."""
+    with database_templates.copy(backend, tmp_path) as url:
         yield url
 
 
