@@ -83,7 +83,17 @@ class EducationLevel(enum.StrEnum):
 
 class CadreRole(enum.StrEnum):
     CADRE = "cadre"  # 帮扶干部
-    ADMIN = "admin"  # 县级管理员
+    ADMIN = "admin"  # 县/市/省级管理员
+
+
+class StaffLevel(enum.StrEnum):
+    """Where a member of staff works; follows from the region they were added with."""
+
+    VILLAGE = "village"  # 村
+    TOWNSHIP = "township"  # 乡镇
+    COUNTY = "county"  # 县
+    CITY = "city"  # 市
+    PROVINCE = "province"  # 省
 
 
 def _enum(cls: type[enum.Enum]) -> Enum:
@@ -116,6 +126,8 @@ class Cadre(Base):
     role: Mapped[CadreRole] = mapped_column(_enum(CadreRole), default=CadreRole.CADRE)
     region_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"))
     supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("cadre.id"))
+    level: Mapped[StaffLevel | None] = mapped_column(_enum(StaffLevel))  # None: before 0007
+    area: Mapped[str | None] = mapped_column(String(60))  # the township/village below the county
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     bound_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -291,6 +303,7 @@ class CaseReason(enum.StrEnum):
 class CaseStatus(enum.StrEnum):
     OPEN = "open"
     ACKNOWLEDGED = "acknowledged"  # 已受理
+    FOLLOWING = "following"  # 跟进中: contacted, still being helped
     RESOLVED = "resolved"  # 已办结
 
 
@@ -310,6 +323,11 @@ class Case(Base):
     outcome: Mapped[str | None] = mapped_column(String(40))
     reminded_at: Mapped[datetime | None]
     escalated_at: Mapped[datetime | None]
+    # The escalation climb of the current stage (to acknowledge, then to resolve): the chain
+    # position last alerted, when the stage began, and since when nobody on it is reachable.
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    stage_since: Mapped[datetime | None]
+    stuck_at: Mapped[datetime | None]
 
     graduate: Mapped[Graduate] = relationship(lazy="joined")
     cadre: Mapped[Cadre | None] = relationship(lazy="joined")
@@ -331,6 +349,23 @@ class CaseEvent(Base):
     actor: Mapped[str] = mapped_column(String(80))
     action: Mapped[str] = mapped_column(String(30))
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class PhoneReveal(Base):
+    """A full phone number shown in a chat (查看电话), to be masked again at `mask_at`."""
+
+    __tablename__ = "phone_reveal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("help_case.id", ondelete="CASCADE"))
+    cadre_id: Mapped[int] = mapped_column(ForeignKey("cadre.id"))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[int] = mapped_column(BigInteger)
+    revealed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    mask_at: Mapped[datetime]
+    masked_at: Mapped[datetime | None]
+
+    __table_args__ = (Index("ix_phone_reveal_masked_mask_at", "masked_at", "mask_at"),)
 
 
 class SchedulerRun(Base):
@@ -373,10 +408,12 @@ __all__ = [
     "Graduate",
     "OutboxMessage",
     "OutboxStatus",
+    "PhoneReveal",
     "ProcessedUpdate",
     "Region",
     "RosterEntry",
     "SchedulerRun",
+    "StaffLevel",
     "utcnow",
 ]
 # Register the job and campaign tables on Base.metadata (they import this module).
