@@ -16,6 +16,12 @@ from yulu.sandbox import BotApiSandbox
 from yulu.services.context import Runtime, open_runtime
 
 
+@pytest.fixture(scope="session")
+def nlu_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One trained NLU model for every bot of the run (in-process or a `yulu run` process)."""
+    return tmp_path_factory.mktemp("nlu-model")
+
+
 @pytest.fixture(params=BACKENDS)
 def backend(request: pytest.FixtureRequest) -> str:
     """Each test runs on SQLite and on PostgreSQL."""
