@@ -1,22 +1,50 @@
-"""Sparse features of one message: character n-grams plus toneless-pinyin syllable n-grams."""
+"""Sparse features of one message.
+
+Views, each switchable in FeatureConfig:
+- character n-grams of the whole message;
+- toneless-pinyin syllable n-grams ("wo shi ye le" and 失叶了 meet 我失业了);
+- the English gloss (nlu/gloss.py) as character n-grams, so English borrows the Chinese data;
+- the tail: character n-grams (prefixed "t:") of the clause that states the current state —
+  the part after the last contrast or time-shift marker (但是, 而是, 现在, 后来 …), else the
+  last clause. The model learns how much the tail outweighs the story before it, which is how
+  以前失业过，现在上班了 and long messages are read by their point;
+- negation scope: characters within a few places after 没/不/未/冇/唔 … in the same clause,
+  prefixed "n:", so 没被裁 and 被裁了 stop sharing most of their evidence.
+"""
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
+from yulu.nlu.gloss import gloss
 from yulu.nlu.pinyin import syllables_of, to_syllables
 from yulu.nlu.text import normalize
 
 _TOKENS = re.compile(r"[a-z]+|\S")
+# Clause ends: punctuation, and whitespace between two Chinese characters (不用标点的人很多).
+_CLAUSE_END = re.compile(
+    r"[。！？!?；;，,、\n…~～]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
+)
+# What follows these is the state that holds now (以前…现在…, 不是…而是…, 本来…结果…).
+_SHIFT = re.compile(
+    r"但是|但|不过|可是|然而|而是|结果|后来|现在|目前|如今|眼下|这个月|这阵子|最后|终于|然后|"
+    r"只是|反而|其实|而家|宁个|now|but|currently"
+)
+_NEGATOR = re.compile(r"没有|没|不是|不|未|别|非|冇|唔|莫|甭|无")
+_SCOPE = 4
 
 
 @dataclass(frozen=True)
 class FeatureConfig:
-    """Which n-gram views to extract; pinyin_ngrams=(0, 0) switches the pinyin view off."""
+    """Which views to extract; pinyin_ngrams=(0, 0) switches the pinyin view off."""
 
     char_ngrams: tuple[int, int] = (1, 3)
     pinyin_ngrams: tuple[int, int] = (1, 2)
+    gloss: bool = True
+    tail: bool = True
+    negation: bool = True
 
 
 def _ngrams(units: list[str], low: int, high: int, *, prefix: str, joiner: str) -> list[str]:
@@ -25,6 +53,34 @@ def _ngrams(units: list[str], low: int, high: int, *, prefix: str, joiner: str) 
     for n in range(low, high + 1):
         grams.extend(prefix + joiner.join(units[i : i + n]) for i in range(len(units) - n + 1))
     return grams
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a raw message, in order, non-empty."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    return [c.strip() for c in _CLAUSE_END.split(text) if c and c.strip()]
+
+
+def tail(text: str) -> str:
+    """The clause that states the current state: after the last shift marker, else the last."""
+    parts = clauses(text)
+    if not parts:
+        return ""
+    joined = " ".join(parts)
+    shifts = list(_SHIFT.finditer(joined))
+    if shifts and shifts[-1].start() > 0:
+        return joined[shifts[-1].start() :]
+    return parts[-1]
+
+
+def negation_scope(text: str) -> list[str]:
+    """Characters each negator in a clause governs, as 'n:' unigrams and bigrams."""
+    features = []
+    for clause in clauses(text):
+        for match in _NEGATOR.finditer(clause):
+            scope = [c for c in clause[match.end() : match.end() + _SCOPE] if not c.isspace()]
+            features += _ngrams(scope, 1, 2, prefix="n:", joiner="")
+    return features
 
 
 @dataclass
@@ -41,10 +97,19 @@ class Featurizer:
     def __call__(self, text: str) -> list[str]:
         """Extract the features of one raw message."""
         norm = normalize(text)
-        low, high = self.config.char_ngrams
+        config = self.config
+        low, high = config.char_ngrams
         features = _ngrams(list(f"^{norm}$"), low, high, prefix="", joiner="")
-        p_low, p_high = self.config.pinyin_ngrams
+        p_low, p_high = config.pinyin_ngrams
         if p_high:
             units = to_syllables(_TOKENS.findall(norm), table=self.pinyin, syllables=self.syllables)
             features += _ngrams(["^", *units, "$"], p_low, p_high, prefix="p:", joiner=" ")
+        if config.gloss and (chinese := gloss(norm)):
+            features += _ngrams(list(chinese), low, high, prefix="", joiner="")
+        if config.tail:
+            last = normalize(tail(text))
+            if last and last != norm:
+                features += _ngrams(list(f"^{last}$"), low, high, prefix="t:", joiner="")
+        if config.negation:
+            features += negation_scope(text)
         return features
