@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from yulu.bot.fsm import SqlStorage
 from yulu.bot.handlers import get_routers
-from yulu.bot.middlewares import CommitBeforeReply, UpdateSessionMiddleware
+from yulu.bot.middlewares import CommitBeforeReply, UpdateSessionMiddleware, WhoIsTalking
 from yulu.bot.throttle import RetryAfterMiddleware
 from yulu.core.config import Settings
 from yulu.core.i18n import Translator
@@ -67,6 +67,7 @@ def create_dispatcher(
         nlu=deps.nlu,
     )
     dispatcher.update.outer_middleware(UpdateSessionMiddleware(deps.session_factory))
+    dispatcher.update.outer_middleware(WhoIsTalking())
     dispatcher.include_routers(*[_detached(router) for router in get_routers()])
     return dispatcher
 

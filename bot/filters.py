@@ -1,21 +1,33 @@
-"""Router-level filters that scope whole modules to a role."""
+"""Router-level filters that scope whole modules to an audience.
+
+Who is talking is resolved once per update by `bot.middlewares.WhoIsTalking`, which puts
+`graduate` and `cadre` into the handler data; these filters only look at that, never query.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
 from aiogram.filters import Filter
-from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
+from aiogram.types import TelegramObject
 
-from yulu.services import people
+from yulu.storage.models import Cadre, Graduate
+
+
+class IsGraduate(Filter):
+    """Passes graduates who have signed up."""
+
+    async def __call__(self, event: TelegramObject, graduate: Graduate | None = None) -> bool:
+        return graduate is not None
 
 
 class IsCadre(Filter):
-    """Passes bound cadres only, and hands the handler its `cadre`."""
+    """Passes bound cadres and administrators."""
 
-    async def __call__(
-        self, event: Message | CallbackQuery, session: AsyncSession
-    ) -> bool | dict[str, Any]:
-        cadre = await people.cadre_for_user(session, event.from_user.id)
-        return {"cadre": cadre} if cadre is not None else False
+    async def __call__(self, event: TelegramObject, cadre: Cadre | None = None) -> bool:
+        return cadre is not None
+
+
+class Unregistered(Filter):
+    """Passes people who have not signed up as graduates (newcomers, and staff)."""
+
+    async def __call__(self, event: TelegramObject, graduate: Graduate | None = None) -> bool:
+        return graduate is None

@@ -1,4 +1,4 @@
-"""Update-level middlewares: one DB session and one commit per update, and update dedupe."""
+"""Update-level middlewares: one session and one commit per update, dedupe, who is talking."""
 
 from __future__ import annotations
 
@@ -14,6 +14,11 @@ from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from yulu.bot.fsm import update_session
+from yulu.core.config import Settings
+from yulu.core.i18n import Translator
+from yulu.services.context import ServiceContext
+from yulu.services.people import who_is
+from yulu.services.privacy import FieldCipher
 from yulu.storage.updates import claim_update
 
 log = logging.getLogger(__name__)
@@ -46,6 +51,32 @@ class UpdateSessionMiddleware(BaseMiddleware):
                 update_session.reset(token)
             await session.commit()
             return result
+
+
+class WhoIsTalking(BaseMiddleware):
+    """Resolve the graduate and the cadre behind an update once, for every filter and handler.
+
+    Handlers and router filters (bot/filters.py) receive `graduate` and `cadre` (either may be
+    None) and `ctx`, the update's ServiceContext; nothing downstream looks them up again.
+    """
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user = data.get("event_from_user")
+        speaker = await who_is(data["session"], user.id if user else None)
+        data["graduate"], data["cadre"] = speaker.graduate, speaker.cadre
+        data["ctx"] = ServiceContext(
+            session=data["session"],
+            cipher=_typed(data, "cipher", FieldCipher),
+            t=_typed(data, "t", Translator),
+            settings=_typed(data, "settings", Settings),
+        )
+        return await handler(event, data)
+
+
+def _typed(data: dict[str, Any], name: str, kind: type) -> Any:
+    value = data[name]
+    assert isinstance(value, kind), f"workflow data {name!r} is {type(value).__name__}"
+    return value
 
 
 class CommitBeforeReply(BaseRequestMiddleware):

@@ -15,12 +15,15 @@ from aiogram.types import CallbackQuery
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.bot.callbacks import CampaignChoice
+from yulu.bot.filters import IsGraduate
 from yulu.core.config import Settings
 from yulu.core.errors import InvalidInput, NotFound
 from yulu.core.i18n import Translator
-from yulu.services import campaigns, people
+from yulu.services import campaigns
+from yulu.storage.models import Graduate
 
 router = Router(name="campaign")
+router.callback_query.filter(IsGraduate())  # others get "not registered" from the fallback
 
 
 @router.callback_query(CampaignChoice.filter())
@@ -30,13 +33,10 @@ async def answer_tapped(
     session: AsyncSession,
     t: Translator,
     settings: Settings,
+    graduate: Graduate,
 ) -> None:
     """Record the tapped answer and reply to it."""
     await query.answer()
-    graduate = await people.graduate_for_user(session, query.from_user.id)
-    if graduate is None:
-        await query.message.answer(t("campaign-not-registered"))
-        return
     try:
         reply = await campaigns.record_answer(
             session,

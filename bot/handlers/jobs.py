@@ -22,30 +22,39 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.bot.callbacks import JobAction, JobPage, MenuAction
+from yulu.bot.filters import IsGraduate
 from yulu.core.config import Settings
 from yulu.core.errors import InvalidInput, NotFound
 from yulu.core.i18n import Translator
-from yulu.services import matching, people
+from yulu.services import matching
 from yulu.services.privacy import FieldCipher
+from yulu.storage.models import Graduate
 
 router = Router(name="jobs")
+# Signed-up graduates only: the fallback tells everyone else to sign up first.
+router.message.filter(IsGraduate())
+router.callback_query.filter(IsGraduate())
 
 
 @router.message(Command("jobs"))
 async def jobs_command(
-    message: Message, session: AsyncSession, t: Translator, settings: Settings
+    message: Message, session: AsyncSession, t: Translator, settings: Settings, graduate: Graduate
 ) -> None:
     """/jobs: the best current match, with paging."""
-    await show_jobs(message, session, t, settings=settings)
+    await show_jobs(message, session, t, graduate=graduate, settings=settings)
 
 
 @router.callback_query(MenuAction.filter(F.action == "jobs"))
 async def jobs_button(
-    query: CallbackQuery, session: AsyncSession, t: Translator, settings: Settings
+    query: CallbackQuery,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    graduate: Graduate,
 ) -> None:
     """The 💼 找工作 menu button."""
     await query.answer()
-    await show_jobs(query.message, session, t, settings=settings, user_id=query.from_user.id)
+    await show_jobs(query.message, session, t, graduate=graduate, settings=settings)
 
 
 @router.callback_query(JobPage.filter())
@@ -55,6 +64,7 @@ async def turn_page(
     session: AsyncSession,
     t: Translator,
     settings: Settings,
+    graduate: Graduate,
 ) -> None:
     """◀ 上一个 / 下一个 ▶: show another match in the same message."""
     await query.answer()
@@ -62,8 +72,8 @@ async def turn_page(
         query.message,
         session,
         t,
+        graduate=graduate,
         settings=settings,
-        user_id=query.from_user.id,
         kind=callback_data.kind or None,
         index=callback_data.page,
         edit=True,
@@ -75,20 +85,13 @@ async def show_jobs(
     session: AsyncSession,
     t: Translator,
     *,
+    graduate: Graduate,
     settings: Settings,
-    user_id: int | None = None,
     kind: str | None = None,
     index: int = 0,
     edit: bool = False,
 ) -> None:
-    """Reply with the graduate's best current match (kind "internship": internships and 见习).
-
-    `user_id` defaults to the message's sender; pass it when `message` is the bot's own (a tap).
-    """
-    graduate = await people.graduate_for_user(session, user_id or message.from_user.id)
-    if graduate is None:
-        await message.answer(t("jobs-not-registered"))
-        return
+    """Reply with the graduate's best current match (kind "internship": internships and 见习)."""
     page = await matching.match_page(
         session, t, graduate, settings=settings, kind=kind, index=index
     )
@@ -167,13 +170,10 @@ async def interested(
     t: Translator,
     cipher: FieldCipher,
     settings: Settings,
+    graduate: Graduate,
 ) -> None:
     """感兴趣/报名: record it, tell the cadre, and show how to apply."""
     await query.answer()
-    graduate = await people.graduate_for_user(session, query.from_user.id)
-    if graduate is None:
-        await query.message.answer(t("jobs-not-registered"))
-        return
     try:
         interest = await matching.record_interest(
             session, t, cipher, graduate, callback_data.posting_id, settings=settings
@@ -195,14 +195,14 @@ async def interested(
 
 @router.callback_query(JobAction.filter(F.action == "no"))
 async def not_suitable(
-    query: CallbackQuery, callback_data: JobAction, session: AsyncSession, t: Translator
+    query: CallbackQuery,
+    callback_data: JobAction,
+    session: AsyncSession,
+    t: Translator,
+    graduate: Graduate,
 ) -> None:
     """不合适: recorded at once, then asked why."""
     await query.answer()
-    graduate = await people.graduate_for_user(session, query.from_user.id)
-    if graduate is None:
-        await query.message.answer(t("jobs-not-registered"))
-        return
     try:
         await matching.decline(session, graduate, callback_data.posting_id)
     except NotFound:
@@ -215,13 +215,16 @@ async def not_suitable(
 
 @router.callback_query(JobAction.filter(F.action == "why"))
 async def decline_reason(
-    query: CallbackQuery, callback_data: JobAction, session: AsyncSession, t: Translator
+    query: CallbackQuery,
+    callback_data: JobAction,
+    session: AsyncSession,
+    t: Translator,
+    graduate: Graduate,
 ) -> None:
     """The reason for 不合适 (place, pay, trade, other)."""
     await query.answer()
-    graduate = await people.graduate_for_user(session, query.from_user.id)
     reasons = {r.value for r in matching.DECLINE_REASONS}
-    if graduate is None or callback_data.value not in reasons:
+    if callback_data.value not in reasons:
         return
     try:
         await matching.decline(
@@ -238,12 +241,13 @@ async def decline_reason(
 
 @router.callback_query(JobAction.filter(F.action == "optin"))
 async def opt_in(
-    query: CallbackQuery, session: AsyncSession, t: Translator, settings: Settings
+    query: CallbackQuery,
+    session: AsyncSession,
+    t: Translator,
+    settings: Settings,
+    graduate: Graduate,
 ) -> None:
     """An employed graduate asks for notices all the same."""
     await query.answer()
-    graduate = await people.graduate_for_user(session, query.from_user.id)
-    if graduate is None:
-        return
     await matching.opt_in(session, graduate)
     await query.message.answer(t("jobs-opted-in", cap=settings.matching.weekly_cap))

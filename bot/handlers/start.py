@@ -6,21 +6,22 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.bot.callbacks import MenuAction
 from yulu.bot.keyboards import menu_keyboard
 from yulu.core.i18n import Translator
-from yulu.services import people
+from yulu.storage.models import Graduate
 
 router = Router(name="start")
 
 
 @router.message(Command("help"))
 @router.callback_query(MenuAction.filter(F.action == "help"))
-async def show_help(event: Message | CallbackQuery, session: AsyncSession, t: Translator) -> None:
+async def show_help(
+    event: Message | CallbackQuery, t: Translator, graduate: Graduate | None
+) -> None:
     """Explain what the bot does, with the menu."""
-    registered = await people.graduate_for_user(session, event.from_user.id) is not None
+    registered = graduate is not None
     message = event if isinstance(event, Message) else event.message
     await message.answer(t("help-text"), reply_markup=menu_keyboard(t, registered=registered))
     if isinstance(event, CallbackQuery):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from yulu.core.config import Settings
+from yulu.core.i18n import Translator
 from yulu.services.privacy import FieldCipher, load_cipher
 from yulu.storage.engine import create_engine, create_session_factory, sqlite_file
 
@@ -19,6 +20,20 @@ def cipher_for(settings: Settings) -> FieldCipher:
     key_dir = path.resolve().parent if path is not None else settings.nlu.model_dir.parent
     secret = settings.secret_key.get_secret_value() if settings.secret_key else None
     return load_cipher(secret=secret, production=settings.env == "production", key_dir=key_dir)
+
+
+@dataclass(frozen=True)
+class ServiceContext:
+    """What a service call needs for one unit of work (an update, a request, a command).
+
+    Handlers, the console and CLI commands build one per unit of work and pass it on instead of
+    a row of positional arguments (session, cipher, translator, settings).
+    """
+
+    session: AsyncSession
+    cipher: FieldCipher
+    t: Translator
+    settings: Settings
 
 
 @dataclass

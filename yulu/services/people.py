@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yulu.storage.models import Cadre, Graduate
 from yulu.storage.people import cadre_by_user as cadre_for_user
 from yulu.storage.people import graduate_by_user as graduate_for_user
 
-__all__ = ["cadre_for_user", "graduate_for_user"]
+__all__ = ["Speaker", "cadre_for_user", "graduate_for_user", "who_is"]
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """The person behind a chat: a graduate, a cadre (staff can be neither), or nobody yet."""
+
+    graduate: Graduate | None
+    cadre: Cadre | None
+
+
+async def who_is(session: AsyncSession, telegram_user_id: int | None) -> Speaker:
+    """Resolve a Telegram account to the graduate and the cadre bound to it."""
+    if telegram_user_id is None:
+        return Speaker(None, None)
+    graduate = await graduate_for_user(session, telegram_user_id)
+    cadre = await cadre_for_user(session, telegram_user_id)
+    return Speaker(graduate, cadre)

@@ -10,6 +10,7 @@ from yulu.core.i18n import Translator
 from yulu.services import campaigns, cases, checkin, matching
 from yulu.services.context import Runtime
 from yulu.services.scheduler import Job
+from yulu.storage.updates import forget_updates_before
 
 JOB_PERIODS = {
     "checkin_round": "month",
@@ -18,7 +19,12 @@ JOB_PERIODS = {
     "case_sla": "hour",
     "match_run": "day",
     "campaigns": "day",
+    "prune_updates": "day",
 }
+# Jobs that run unless config.yml's scheduler.jobs says otherwise (an empty cron turns one off).
+DEFAULT_CRONS = {"prune_updates": "40 3 * * *"}
+# Telegram redelivers an update for at most 24 hours; the dedupe rows are kept twice as long.
+KEEP_PROCESSED_UPDATES = timedelta(hours=48)
 
 
 def job_functions(
@@ -66,6 +72,10 @@ def job_functions(
             tz=tz,
         )
 
+    async def prune_updates(fired: datetime) -> object:
+        async with runtime.session_factory.begin() as session:
+            return await forget_updates_before(session, fired - KEEP_PROCESSED_UPDATES)
+
     async def match_run(fired: datetime) -> object:
         return await matching.run_matching(runtime.session_factory, t, settings=settings, now=fired)
 
@@ -76,13 +86,18 @@ def job_functions(
         "case_sla": case_sla,
         "campaigns": campaigns_due,
         "match_run": match_run,
+        "prune_updates": prune_updates,
     }
 
 
 def configured_jobs(runtime: Runtime, t: Translator) -> list[Job]:
     """The jobs config.yml declares, with their functions."""
     functions = job_functions(runtime, t)
-    declared = {"match_run": runtime.settings.matching.schedule, **runtime.settings.scheduler.jobs}
+    declared = {
+        **DEFAULT_CRONS,
+        "match_run": runtime.settings.matching.schedule,
+        **runtime.settings.scheduler.jobs,
+    }
     unknown = set(declared) - set(functions)
     if unknown:
         raise ValueError(f"unknown scheduler jobs in config: {', '.join(sorted(unknown))}")

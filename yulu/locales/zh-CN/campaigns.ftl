@@ -35,7 +35,6 @@ campaign-enrollment-reply-working = 收到，祝工作顺利！需要找工作�
 campaign-enrollment-reply-not_now = 好的，已记下。以后有想法随时找我。
 
 ## Taps that cannot be recorded.
-campaign-not-registered = 您还没有登记，发送 /start 先登记一下吧。
 campaign-answer-closed = 这个活动已经结束了，谢谢您的关注！
 
 ## Command line.

@@ -1,0 +1,63 @@
+"""Render a service's Reply (yulu.services.conversation) as a Telegram message."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State, StatesGroup
+from aiogram.types import InlineKeyboardMarkup, Message
+
+from yulu.bot.keyboards import checkin_keyboard, confirm_keyboard, detail_keyboard, menu_keyboard
+from yulu.core.i18n import Translator
+from yulu.services.checkin import FollowUp
+from yulu.services.conversation import Reply
+
+
+class CheckinFlow(StatesGroup):
+    """The employment details after a status answer (see bot/handlers/checkin.py)."""
+
+    detail = State()  # data: period, field
+
+
+async def send(
+    message: Message, state: FSMContext, t: Translator, reply: Reply, *, registered: bool
+) -> None:
+    """Say the reply with the buttons it offers; start the follow-up questions it needs."""
+    if reply.follow_up is not None:
+        await send_follow_up(message, state, t, reply.follow_up, period=reply.period or "")
+        return
+    if reply.confirm:
+        text = t(reply.key, meaning=t(f"nlu-meaning-{reply.confirm}"))
+        await message.answer(text, reply_markup=confirm_keyboard(t, reply.confirm))
+        return
+    await message.answer(t(reply.key, **reply.args), reply_markup=_markup(t, reply, registered))
+
+
+def _markup(t: Translator, reply: Reply, registered: bool) -> InlineKeyboardMarkup | None:
+    if reply.status_period is not None:
+        markup = checkin_keyboard(t, reply.status_period)
+        markup.inline_keyboard.extend(menu_keyboard(t, registered=True).inline_keyboard)
+        return markup
+    return menu_keyboard(t, registered=registered) if reply.menu else None
+
+
+async def send_follow_up(
+    message: Message, state: FSMContext, t: Translator, follow_up: FollowUp, *, period: str
+) -> None:
+    """The reply to a recorded status, then its first detail question (if any)."""
+    await message.answer(t(follow_up.reply))
+    if follow_up.next_question is None:
+        await state.clear()
+        return
+    await state.set_state(CheckinFlow.detail)
+    await state.set_data({"period": period, "field": follow_up.next_question})
+    await ask_detail(message, t, follow_up.next_question)
+
+
+async def ask_detail(message: Message, t: Translator, field: str) -> None:
+    """One employment detail question, with its buttons where the answers are a closed set."""
+    await message.answer(
+        t(f"checkin-ask-{field}"),
+        reply_markup=detail_keyboard(t, field, this_year=date.today().year),
+    )
