@@ -121,3 +121,20 @@ async def test_cadre_identity_and_reply_keyboard(
     [update] = await bot.get_updates(timeout=5)
     assert (update.message.from_user.id, update.message.text) == (2001, "我的名单")
     assert update.message.from_user.first_name == "王书记"
+
+
+async def test_a_refused_message_says_why_in_chinese_and_keeps_the_text(
+    browser: Any, sandbox: BotApiSandbox, bot: Bot
+) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    await off_loop(browser.get, sandbox.url + "/")
+    field = await wait_for(browser, lambda d: d.find_element(By.ID, "text-input"))
+    too_long = "长" * 4097  # Telegram refuses messages over 4096 characters
+    await off_loop(browser.execute_script, "arguments[0].value = arguments[1];", field, too_long)
+    await off_loop(field.send_keys, Keys.ENTER)
+    await wait_for(browser, lambda d: any("消息太长了" in t for t in texts(".toast")(d)))
+    assert await off_loop(lambda: field.get_attribute("value")) == too_long
+    assert texts(".msg.user .text")(browser) == []
+    assert await bot.get_updates(timeout=0) == []
