@@ -27,13 +27,12 @@ HTTP_ERRORS: dict[int, type[web.HTTPException]] = {
 }
 
 
-def fail(status: int, message: str, *, reason: str = "") -> web.HTTPException:
+def fail(status: int, message: str, *, code: str = "", **details: Any) -> web.HTTPException:
     """Return an HTTP error (400, 404 or 500) with a JSON body {"error": message}.
 
-    `reason` is what the chat page shows the person (in Chinese), when it differs from the API's
-    English message.
+    `code` (with `details`) names the refusal for the chat page, which says it in Chinese.
     """
-    payload = {"error": message, **({"reason": reason} if reason else {})}
+    payload = {"error": message, **({"code": code, **details} if code else {})}
     body = json.dumps(payload, ensure_ascii=False)
     return HTTP_ERRORS[status](text=body, content_type="application/json")
 
@@ -95,20 +94,12 @@ def _message_content(body: dict[str, Any], *, unique: str) -> dict[str, Any]:
     text = body.get("text")
     if isinstance(text, str) and text.strip():
         if len(text) > MAX_TEXT:
-            raise fail(
-                400,
-                "text is too long",
-                reason=f"消息太长了：Telegram 一条消息最多 {MAX_TEXT} 个字，这条有 {len(text)} 个字。",
-            )
+            raise fail(400, "text is too long", code="too_long", limit=MAX_TEXT, length=len(text))
         return {"text": text, "raw_text": text}
     for kind in MEDIA_KINDS:
         if body.get(kind):
             return {"media": media_fields(kind, unique=unique)}
-    raise fail(
-        400,
-        'give a non-empty "text" or one of sticker/photo/voice: true',
-        reason="不能发送空消息。",
-    )
+    raise fail(400, 'give a non-empty "text" or one of sticker/photo/voice: true', code="empty")
 
 
 @routes.post("/sandbox/api/users/{user_id}/callback")
