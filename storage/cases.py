@@ -5,24 +5,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, select
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.storage.models import (
     Cadre,
     CadreRole,
     Case,
+    CaseEvent,
     CaseReason,
     CaseStatus,
     CheckIn,
     Graduate,
+    OutboxMessage,
+    OutboxStatus,
+    PhoneReveal,
     Region,
     SchedulerRun,
+    StaffLevel,
     utcnow,
 )
 from yulu.storage.queries import insert_for
 
-OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED)
+OPEN_STATUSES = (CaseStatus.OPEN, CaseStatus.ACKNOWLEDGED, CaseStatus.FOLLOWING)
 
 
 def active_graduates(period: str) -> Select:
@@ -104,12 +109,18 @@ async def open_case_for(session: AsyncSession, graduate_id: int, reason: CaseRea
 
 
 def cases_query(
-    *, open_only: bool = False, cadre_id: int | None = None, region: str | None = None
+    *,
+    open_only: bool = False,
+    cadre_id: int | None = None,
+    region: str | None = None,
+    stuck_only: bool = False,
 ) -> Select:
-    """Cases newest first, optionally only open ones, one cadre's, or a region's (by name)."""
+    """Cases newest first: only open ones, one cadre's, a region's (by name), or stuck ones."""
     query = select(Case).order_by(Case.id.desc())
-    if open_only:
+    if open_only or stuck_only:
         query = query.where(Case.status.in_(OPEN_STATUSES))
+    if stuck_only:
+        query = query.where(Case.stuck_at.is_not(None))
     if cadre_id is not None:
         query = query.where(Case.cadre_id == cadre_id)
     if region:
@@ -121,28 +132,133 @@ def cases_query(
     return query
 
 
-def unacknowledged_since(cutoff: datetime) -> Select:
-    """Open cases never acknowledged, opened before `cutoff`."""
-    return select(Case).where(Case.status == CaseStatus.OPEN, Case.opened_at <= cutoff)
+def overdue_cases(*, now: datetime, ack_cutoff: datetime, resolve_cutoff: datetime) -> Select:
+    """Open cases whose current stage began before its SLA cutoff, or that are stuck."""
+    since = func.coalesce(Case.stage_since, Case.opened_at)
+    return (
+        select(Case)
+        .where(
+            or_(
+                and_(Case.status == CaseStatus.OPEN, since <= ack_cutoff),
+                and_(
+                    Case.status.in_((CaseStatus.ACKNOWLEDGED, CaseStatus.FOLLOWING)),
+                    since <= resolve_cutoff,
+                ),
+                and_(Case.status.in_(OPEN_STATUSES), Case.stuck_at.is_not(None)),
+            )
+        )
+        .order_by(Case.id)
+    )
+
+
+async def count_stuck(session: AsyncSession) -> int:
+    """Open cases that reached nobody who can be messaged."""
+    return await session.scalar(
+        select(func.count(Case.id)).where(
+            Case.status.in_(OPEN_STATUSES), Case.stuck_at.is_not(None)
+        )
+    )
+
+
+async def admins_over(session: AsyncSession, region: Region) -> list[Cadre]:
+    """The administrators of a county, its city and its province, bound ones first at each level.
+
+    Only the graduate's own county, city and province: never a neighbour in the same province.
+    """
+    levels = [
+        (StaffLevel.COUNTY, Region.id == region.id),
+        (
+            StaffLevel.CITY,
+            and_(
+                Region.province == region.province,
+                Region.city == region.city,
+                Region.county.is_(None),
+            ),
+        ),
+        (
+            StaffLevel.PROVINCE,
+            and_(
+                Region.province == region.province, Region.city.is_(None), Region.county.is_(None)
+            ),
+        ),
+    ]
+    found = []
+    for level, where in levels:
+        if level is StaffLevel.CITY and region.city is None:
+            continue
+        admin = await session.scalar(
+            select(Cadre)
+            .join(Region, Region.id == Cadre.region_id)
+            .where(Cadre.role == CadreRole.ADMIN, where)
+            .order_by(Cadre.telegram_user_id.is_(None), Cadre.id)
+            .limit(1)
+        )
+        if admin is not None:
+            found.append(admin)
+    return found
 
 
 async def county_admin(session: AsyncSession, region_id: int) -> Cadre | None:
-    """The administrator of a graduate's county (or, failing that, of its city or province)."""
+    """The administrator of exactly this county (bound ones first), or None."""
     region = await session.get(Region, region_id)
     if region is None:
         return None
-    query = (
-        select(Cadre)
-        .join(Region, Region.id == Cadre.region_id)
-        .where(
-            Cadre.role == CadreRole.ADMIN,
-            Cadre.telegram_user_id.is_not(None),
-            Region.province == region.province,
+    admins = await admins_over(session, region)
+    return admins[0] if admins and admins[0].region_id == region.id else None
+
+
+def in_scope(cadre: Cadre, region: Region) -> bool:
+    """Whether a cadre works inside the graduate's own county, city or province."""
+    own = cadre.region
+    if own is None or own.province != region.province:
+        return False
+    return own.city in (None, region.city) and own.county in (None, region.county)
+
+
+async def case_events(session: AsyncSession, case_id: int) -> Sequence[CaseEvent]:
+    """Every step of a case, oldest first."""
+    return (
+        await session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
         )
-        .order_by((Region.county == region.county).desc(), (Region.city == region.city).desc())
-        .limit(1)
+    ).all()
+
+
+async def case_messages(session: AsyncSession, case_id: int) -> Sequence[tuple[int, int]]:
+    """(chat, message) of every alert about a case that Telegram accepted."""
+    rows = await session.execute(
+        select(OutboxMessage.chat_id, OutboxMessage.telegram_message_id).where(
+            OutboxMessage.idempotency_key.startswith(f"case:{case_id}:"),
+            OutboxMessage.status == OutboxStatus.SENT,
+            OutboxMessage.telegram_message_id.is_not(None),
+        )
     )
-    return await session.scalar(query)
+    return [(chat, message) for chat, message in rows]
+
+
+async def refresh_queued_alerts(
+    session: AsyncSession, case_id: int, *, text: str, buttons: list | None
+) -> None:
+    """Alerts about a case still waiting to be sent go out with its current state."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.idempotency_key.startswith(f"case:{case_id}:alert:"),
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(text=text, buttons=buttons)
+    )
+
+
+async def due_reveals(session: AsyncSession, now: datetime) -> Sequence[PhoneReveal]:
+    """Phone numbers shown in a chat whose time to be masked again has come."""
+    return (
+        await session.scalars(
+            select(PhoneReveal)
+            .where(PhoneReveal.masked_at.is_(None), PhoneReveal.mask_at <= now)
+            .order_by(PhoneReveal.id)
+        )
+    ).all()
 
 
 async def last_run(session: AsyncSession, job: str) -> str | None:

@@ -83,8 +83,15 @@ class SchedulerSettings(BaseModel):
 
 
 class CaseSettings(BaseModel):
-    ack_sla_hours: float = 48.0
+    ack_sla_hours: float = Field(default=48.0, gt=0)  # fractions allowed (drills, tests)
+    resolve_sla_days: float = Field(default=7.0, gt=0)
+    supervisor_levels: int = Field(default=3, ge=0)  # how many --supervisor hops the chain takes
+    reveal_minutes: float = Field(default=5.0, gt=0)  # 查看电话: masked again after this
     low_income_line: int = 2000
+
+
+def _default_stop_words() -> list[str]:
+    return ["退订", "STOP", "取消订阅", "别再发了", "不要再发了", "别发了", "不要发了", "TD"]
 
 
 class MatchingSettings(BaseModel):
@@ -220,6 +227,8 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     consent_version: str = "2026-11"
     invite_ttl_hours: int = 72
+    operator: str = ""  # who runs CLI commands on personal data (--operator overrides it)
+    stop_words: list[str] = Field(default_factory=_default_stop_words)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
     nlu: NluSettings = Field(default_factory=NluSettings)

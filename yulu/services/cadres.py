@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -9,9 +10,10 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.core.errors import InvalidInput, NotFound
+from yulu.nlu.entities import Place
 from yulu.services import audit, places, validation
 from yulu.services.privacy import FieldCipher
-from yulu.storage.models import Cadre, CadreInvite, CadreRole
+from yulu.storage.models import Cadre, CadreInvite, CadreRole, StaffLevel
 from yulu.storage.people import cadre_by_phone_hash, count_audit, graduate_by_user, invite_by_hash
 
 MAX_FAILED_CODES_PER_HOUR = 5
@@ -54,12 +56,45 @@ async def add_cadre(
         session.add(cadre)
     cadre.name = validation.person_name(name)
     cadre.phone_enc, cadre.phone_tail, cadre.role = cipher.encrypt(number), number[-4:], role
+    cadre.area = area_below_county(region, place)
+    cadre.level = staff_level(place, area=cadre.area, role=role)
     cadre.region = await places.region_for(session, place)
     if supervisor_phone:
         cadre.supervisor_id = (await _cadre_by_phone(session, cipher, supervisor_phone)).id
     await session.flush()
     audit.record(session, actor=actor, action="cadre.add", subject=f"cadre:{cadre.id}")
     return cadre
+
+
+VILLAGE_SUFFIXES = ("村", "社区", "居委会", "组")
+
+
+def area_below_county(text: str, place: Place) -> str | None:
+    """The township or village a region names below its county (隆回县桃洪镇 → 桃洪镇)."""
+    if place.county is None:
+        return None
+    stem = re.sub(r"(市|县|区|旗)$", "", place.county)
+    for name in (place.county, stem):
+        at = text.find(name)
+        if at >= 0:
+            rest = text[at + len(name) :].strip(" ,，、")
+            return rest[:60] or None
+    return None
+
+
+def staff_level(place: Place, *, area: str | None, role: CadreRole) -> StaffLevel:
+    """村/乡镇 for a 帮扶干部, 县/市/省 for an administrator, from the region they serve."""
+    if role is CadreRole.ADMIN:
+        if area:
+            raise InvalidInput("admin-below-county", "an administrator serves a county or above")
+        if place.county:
+            return StaffLevel.COUNTY
+        return StaffLevel.CITY if place.city else StaffLevel.PROVINCE
+    if place.county is None:
+        raise InvalidInput("cadre-needs-county", "a 帮扶干部 serves a county, township or village")
+    if area and area.endswith(VILLAGE_SUFFIXES):
+        return StaffLevel.VILLAGE
+    return StaffLevel.TOWNSHIP  # a township, or the county's townships at large
 
 
 async def _cadre_by_phone(session: AsyncSession, cipher: FieldCipher, phone: str) -> Cadre:

@@ -17,20 +17,24 @@ JOB_PERIODS = {
     "checkin_reminders": "day",
     "lost_contact": "day",
     "case_sla": "hour",
+    "case_reveals": "hour",
     "match_run": "day",
     "campaigns": "day",
     "prune_updates": "day",
 }
 # Jobs that run unless config.yml's scheduler.jobs says otherwise (an empty cron turns one off).
-DEFAULT_CRONS = {"prune_updates": "40 3 * * *"}
+DEFAULT_CRONS = {"prune_updates": "40 3 * * *", "case_reveals": "* * * * *"}
 # Telegram redelivers an update for at most 24 hours; the dedupe rows are kept twice as long.
 KEEP_PROCESSED_UPDATES = timedelta(hours=48)
 
 
 def job_functions(
-    runtime: Runtime, t: Translator
+    runtime: Runtime, t: Translator, *, messages: cases.CaseMessages | None = None
 ) -> dict[str, Callable[[datetime], Awaitable[object]]]:
-    """Each job decides and enqueues; none of them sends."""
+    """Each job decides and enqueues; none of them sends (case_reveals edits through `messages`).
+
+    `fired` is the moment the job runs for: the scheduled time, or `yulu jobs run --at`.
+    """
     settings = runtime.settings
     tz = settings.timezone
 
@@ -60,8 +64,21 @@ def job_functions(
     async def case_sla(fired: datetime) -> object:
         async with runtime.session_factory.begin() as session:
             return await cases.enforce_sla(
-                session, runtime.cipher, t, sla=timedelta(hours=settings.cases.ack_sla_hours)
+                session,
+                runtime.cipher,
+                t,
+                ack_sla=timedelta(hours=settings.cases.ack_sla_hours),
+                resolve_sla=timedelta(days=settings.cases.resolve_sla_days),
+                levels=settings.cases.supervisor_levels,
+                now=fired,
             )
+
+    async def case_reveals(fired: datetime) -> object:
+        if messages is None:
+            return {"masked": 0, "note": "no channel to edit messages with"}
+        async with runtime.session_factory.begin() as session:
+            masked = await cases.mask_revealed(session, runtime.cipher, t, messages, now=fired)
+        return {"masked": masked}
 
     async def campaigns_due(fired: datetime) -> object:
         return await campaigns.run_due(
@@ -84,15 +101,18 @@ def job_functions(
         "checkin_reminders": checkin_reminders,
         "lost_contact": lost_contact,
         "case_sla": case_sla,
+        "case_reveals": case_reveals,
         "campaigns": campaigns_due,
         "match_run": match_run,
         "prune_updates": prune_updates,
     }
 
 
-def configured_jobs(runtime: Runtime, t: Translator) -> list[Job]:
+def configured_jobs(
+    runtime: Runtime, t: Translator, *, messages: cases.CaseMessages | None = None
+) -> list[Job]:
     """The jobs config.yml declares, with their functions."""
-    functions = job_functions(runtime, t)
+    functions = job_functions(runtime, t, messages=messages)
     declared = {
         **DEFAULT_CRONS,
         "match_run": runtime.settings.matching.schedule,

@@ -38,9 +38,55 @@ class Job:
     run: JobFunction
 
 
+CRONTAB_DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat", "sun")  # crontab: 0 and 7 = Sun
+
+
+def crontab_weekdays(field: str) -> str:
+    """A crontab day-of-week field in APScheduler's terms (which counts 0 as Monday).
+
+    Numbers, ranges and steps become day names ("1-5" → "mon,tue,wed,thu,fri", "0" → "sun");
+    names and "*" pass through unchanged.
+    """
+    if field == "*":
+        return field
+    days: list[str] = []
+    for part in field.split(","):
+        base, _, step = part.partition("/")
+        if base == "*":
+            low, high = 0, 6
+        elif "-" in base and base.replace("-", "").isdigit():
+            low, high = (int(n) for n in base.split("-", 1))
+        elif base.isdigit():
+            low = high = int(base)
+            high = 7 if step else high
+        else:
+            days.append(part)  # names (mon-fri) mean the same in both
+            continue
+        if not 0 <= low <= high <= 7:
+            raise ValueError(f"day of week out of range in cron field {field!r}")
+        days.extend(CRONTAB_DAYS[d] for d in range(low, high + 1, int(step or 1)))
+    return ",".join(dict.fromkeys(days))
+
+
 def trigger(cron: str, tz: str) -> CronTrigger:
-    """A CronTrigger from a five-field crontab line in the programme's time zone."""
-    return CronTrigger.from_crontab(cron, timezone=ZoneInfo(tz))
+    """A CronTrigger from a five-field crontab line, meaning what crontab means, in `tz`."""
+    fields = cron.split()
+    if len(fields) != 5:
+        raise ValueError(f"a cron line has five fields (minute hour day month weekday): {cron!r}")
+    minute, hour, day, month, weekday = fields
+    return CronTrigger(
+        minute=minute,
+        hour=hour,
+        day=day,
+        month=month,
+        day_of_week=crontab_weekdays(weekday),
+        timezone=ZoneInfo(tz),
+    )
+
+
+def next_fire_time(cron: str, tz: str, now: datetime) -> datetime | None:
+    """The first scheduled time after `now`."""
+    return trigger(cron, tz).get_next_fire_time(None, now)
 
 
 def last_fire_time(cron: str, tz: str, now: datetime) -> datetime | None:
@@ -111,6 +157,16 @@ class Calendar:
         except Exception:
             log.exception("scheduled job %s failed", job.name)
             return
+        await self.record(job, fired)
+
+    async def run_now(self, job: Job, fired: datetime) -> object:
+        """Run one job once as if fired at `fired` (`yulu jobs run`); errors propagate."""
+        result = await job.run(fired)
+        await self.record(job, fired)
+        return result
+
+    async def record(self, job: Job, fired: datetime) -> None:
+        """Remember the run, so a restart does not catch it up again."""
         async with AsyncSession(self._engine) as session, session.begin():
             await mark_run(session, job.name, self._stamp(fired))
 
