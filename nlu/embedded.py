@@ -13,6 +13,8 @@ from pathlib import Path
 from yulu.nlu.classifier import DEFAULT_C, IntentModel, train_intent_model
 from yulu.nlu.entities import extract_entities, warm_up
 from yulu.nlu.features import FeatureConfig, Featurizer
+from yulu.nlu.gloss import glossary_hash
+from yulu.nlu.guard import guard
 from yulu.nlu.pinyin import build_pinyin_table
 from yulu.nlu.places import Gazetteer, build_gazetteer
 from yulu.nlu.result import Parse
@@ -21,7 +23,7 @@ from yulu.nlu.training_data import DATA_DIR, data_files, data_hash, load_trainin
 log = logging.getLogger(__name__)
 
 # Part of the cache key, with the feature settings: bump it when training code changes.
-MODEL_VERSION = "yulu-nlu-1"
+MODEL_VERSION = "yulu-nlu-2"
 RANKING_LENGTH = 10
 _PREFIX = "nlu-"
 
@@ -38,7 +40,7 @@ class ModelBundle:
 
 def model_key(data_dir: Path) -> str:
     """The cache key: SHA-256 of the data files, the feature settings and MODEL_VERSION."""
-    salt = f"{MODEL_VERSION}|{FeatureConfig()!r}|C={DEFAULT_C}"
+    salt = f"{MODEL_VERSION}|{FeatureConfig()!r}|C={DEFAULT_C}|{glossary_hash()}"
     return data_hash(data_files(data_dir), salt=salt)
 
 
@@ -128,13 +130,14 @@ class EmbeddedInterpreter:
         return extract_entities(text, gazetteer=self._bundle.gazetteer)
 
     def parse(self, text: str) -> Parse:
-        """Classify a message and extract its entities."""
+        """Classify a message, extract its entities, and flag a contradicted critical guess."""
         ranking = self._bundle.model.rank(text, limit=RANKING_LENGTH)
         name, confidence = ranking[0]
-        return Parse(
+        parse = Parse(
             text=text,
             intent=name,
             confidence=confidence,
             entities=self.entities(text),
             intent_ranking=[{"name": n, "confidence": c} for n, c in ranking],
         )
+        return guard(parse)

@@ -7,6 +7,8 @@ gloss is appended to the features only (the text and entities are untouched).
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 
 from yulu.nlu.text import normalize
@@ -167,3 +169,9 @@ def gloss(normalized: str) -> str:
     if not _LATIN.search(normalized):
         return ""
     return "".join(_GLOSSES[m.group()] for m in _PHRASES.finditer(normalized))
+
+
+def glossary_hash() -> str:
+    """A digest of the glossary, part of the model's cache key (the weights depend on it)."""
+    body = json.dumps(GLOSSARY, ensure_ascii=False, sort_keys=True).encode()
+    return hashlib.sha256(body).hexdigest()[:12]

@@ -6,6 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from yulu.nlu.embedded import EmbeddedInterpreter
+from yulu.nlu.guard import guard
 from yulu.nlu.result import Parse
 
 if TYPE_CHECKING:
@@ -36,13 +37,14 @@ class RasaInterpreter:
         except (TimeoutError, aiohttp.ClientError, ValueError, KeyError, TypeError) as exc:
             log.warning("Rasa server %s failed (%r); using the embedded NLU", self.url, exc)
             return self.fallback.parse(text)
-        return Parse(
+        parse = Parse(
             text=text,
             intent=remote.intent,
             confidence=remote.confidence,
             entities=self.fallback.entities(text),
             intent_ranking=remote.intent_ranking,
         )
+        return guard(parse)
 
     async def _post(self, text: str) -> dict:
         """POST the text to /model/parse and return the decoded JSON body."""

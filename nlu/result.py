@@ -8,13 +8,20 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Parse:
-    """The intent, its confidence, the entities and the ranking of one message."""
+    """The intent, its confidence, the entities and the ranking of one message.
+
+    `needs_confirmation` is set when the library itself doubts a critical guess (the text
+    contradicts it, e.g. report_job_lost for 我没被裁 还在上班): ask before acting, whatever
+    the confidence. It is not part of Rasa's answer, so `to_rasa` leaves it out (the
+    confidence is capped as well, which Rasa clients do see).
+    """
 
     text: str
     intent: str
     confidence: float
     entities: list[dict[str, Any]] = field(default_factory=list)
     intent_ranking: list[dict[str, Any]] = field(default_factory=list)
+    needs_confirmation: bool = False
 
     def to_rasa(self) -> dict[str, Any]:
         """The JSON-ready dict Rasa's `POST /model/parse` would return."""

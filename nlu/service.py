@@ -40,10 +40,11 @@ class NluService:
 
     def is_confident(self, parse: Parse) -> bool:
         """Whether the intent is sure enough to act on (and to record as a status)."""
-        return parse.confidence >= self.confidence_threshold
+        return parse.confidence >= self.confidence_threshold and not parse.needs_confirmation
 
     def needs_confirmation(self, parse: Parse) -> bool:
-        """Whether to ask before acting: a critical intent guessed without confidence."""
+        """Whether to ask before acting: a critical intent guessed without confidence, or one
+        the text contradicts (Parse.needs_confirmation)."""
         return parse.intent in CRITICAL_INTENTS and not self.is_confident(parse)
 
     async def close(self) -> None:

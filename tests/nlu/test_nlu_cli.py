@@ -51,6 +51,7 @@ def test_parse_writes_one_rasa_json_per_line(model_dir: Path) -> None:
     assert bodies[1]["entities"] == [
         {"entity": "income", "value": 3800, "start": 2, "end": 5},
         {"entity": "city", "value": "深圳市", "start": 7, "end": 9},
+        {"entity": "province", "value": "广东省", "start": 7, "end": 9},
     ]
     assert '"value": 3800' in result.stdout and "深圳市" in result.stdout  # numbers, no \u escapes
 
@@ -102,6 +103,34 @@ def test_evaluate_on_a_test_file_writes_a_report(model_dir: Path, tmp_path: Path
     assert written["report_job_lost"]["support"] == 2
     assert written["confusion_matrix"]["labels"] == list(INTENTS)
     assert sum(map(sum, written["confusion_matrix"]["matrix"])) == 3
+
+
+def test_evaluate_scores_each_kind_and_the_annotated_entities(
+    model_dir: Path, tmp_path: Path
+) -> None:
+    test_file = tmp_path / "kinds.yml"
+    test_file.write_text(
+        'version: "3.1"\nnlu:\n'
+        "- intent: report_job_lost\n  kind: indirect\n  examples: |\n"
+        "    - 组长说明天起不用来了\n    - 在[龙岗](city:深圳市)的厂子关门了 没活干了\n"
+        "- intent: report_employed\n  kind: negation\n  examples: |\n"
+        "    - 我没被裁 还在上班 工资[¥4,200](income)\n"
+        "- intent: greet\n  kind: english\n  examples: |\n    - hello there\n",
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.json"
+    args = ["nlu", "evaluate", "--data", str(test_file), "--report", str(report)]
+    result = CliRunner().invoke(_root(model_dir), args)
+    assert result.exit_code == 0, result.output
+    assert "per kind" in result.stdout and "indirect" in result.stdout
+    written = json.loads(report.read_text(encoding="utf-8"))
+    assert {k: v["support"] for k, v in written["kinds"].items()} == {
+        "english": 1,
+        "indirect": 2,
+        "negation": 1,
+    }
+    assert written["entities"]["all"]["annotated"] == 2
+    assert written["entities"]["all"]["right"] == 2
 
 
 @pytest.mark.parametrize("folds", [2])

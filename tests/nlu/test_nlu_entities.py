@@ -141,6 +141,7 @@ def _entities(text: str) -> list[tuple[str, object, str]]:
 def test_extract_entities_reads_income_and_city() -> None:
     assert _entities("我在深圳打工，月薪三千八") == [
         ("city", "深圳市", "深圳"),
+        ("province", "广东省", "深圳"),
         ("income", 3800, "三千八"),
     ]
 
@@ -149,7 +150,82 @@ def test_extract_entities_expands_short_province_and_city_names() -> None:
     assert _entities("广东深圳") == [("province", "广东省", "广东"), ("city", "深圳市", "深圳")]
     assert _entities("想回广西") == [("province", "广西壮族自治区", "广西")]
     assert _entities("广西壮族自治区") == [("province", "广西壮族自治区", "广西壮族自治区")]
-    assert _entities("长沙有工作吗") == [("city", "长沙市", "长沙")]
+    assert _entities("长沙有工作吗") == [("city", "长沙市", "长沙"), ("province", "湖南省", "长沙")]
+
+
+@pytest.mark.parametrize(
+    ("text", "mention", "levels"),
+    [
+        ("在佛山打工", "佛山", {"city": "佛山市", "province": "广东省"}),
+        (
+            "我老家是镇宁的",
+            "镇宁",
+            {"county": "镇宁布依族苗族自治县", "city": "安顺市", "province": "贵州省"},
+        ),
+        ("在龙岗的厂里", "龙岗", {"county": "龙岗区", "city": "深圳市", "province": "广东省"}),
+        ("俺是隆回人", "隆回", {"county": "隆回县", "city": "邵阳市", "province": "湖南省"}),
+        ("在南山上班", "南山", {"county": "南山区", "city": "深圳市", "province": "广东省"}),
+        ("老家仙桃的", "仙桃", {"county": "仙桃市", "province": "湖北省"}),
+        ("在朝阳区上班", "朝阳区", {"county": "朝阳区", "city": "北京市", "province": "北京市"}),
+    ],
+)
+def test_any_place_mention_yields_the_levels_above_it(
+    text: str, mention: str, levels: dict[str, str]
+) -> None:
+    found = {entity: value for entity, value, covered in _entities(text) if covered == mention}
+    assert found == levels
+
+
+def test_a_named_city_decides_which_county_a_shared_short_name_means() -> None:
+    """Six cities have a 鼓楼区: the message's city decides, else the biggest labour market."""
+    assert ("city", "南京市", "鼓楼区") in _entities("鼓楼区")
+    assert ("county", "鼓楼区", "鼓楼区") in _entities("福州鼓楼区")
+    assert ("province", "福建省", "福州") in _entities("福州鼓楼区")
+    assert "江苏省" not in {value for _, value, _ in _entities("福州鼓楼区")}
+
+
+@pytest.mark.parametrize("text", ["我开了个小店", "平安到家了", "离开原来的公司", "在天台上晒衣服"])
+def test_everyday_words_are_not_counties(text: str) -> None:
+    assert _entities(text) == []
+
+
+def test_named_levels_only_leave_out_the_inferred_ones() -> None:
+    named = extract_entities("在龙岗的厂里", inferred=False)
+    assert named == [{"entity": "county", "value": "龙岗区", "start": 1, "end": 3}]
+
+
+@pytest.mark.parametrize(
+    ("text", "yuan"),
+    [
+        ("工资¥4,200", 4200),
+        ("到手５６００", 5600),
+        ("月薪￥5,500元", 5500),
+        ("¥12,000一个月", 12000),
+    ],
+)
+def test_income_with_currency_signs_separators_and_full_width_digits(text: str, yuan: int) -> None:
+    assert parse_income(text) == yuan
+    assert [e[1] for e in _entities(text) if e[0] == "income"] == [yuan]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "电话幺三八一二三四五六七八",
+        "一三八 一二三四 五六七八",
+        "+86 138-1234-5678",
+        "(+86)13812345678",
+    ],
+)
+def test_phone_in_chinese_digits_or_with_country_code(text: str) -> None:
+    assert normalize_phone(text) == "13812345678"
+    assert [e[1] for e in _entities(f"我的手机{text}")] == ["13812345678"]
+
+
+def test_id_number_with_spaces_in_a_message() -> None:
+    assert _entities("身份证 1101 0519 4912 3100 2X 谢谢") == [
+        ("id_number", VALID_ID, "1101 0519 4912 3100 2X")
+    ]
 
 
 def test_extract_entities_reads_phone_and_checked_id_number() -> None:
