@@ -14,6 +14,7 @@ from yulu.bot.callbacks import (
     CheckinAnswer,
     CheckinDetail,
     JobAction,
+    JobPage,
     MenuAction,
     NluConfirm,
     SignupAction,
@@ -177,6 +178,8 @@ def pack(action: Action) -> str:
     elif kind == "job":
         value = str(args[1]) if len(args) > 1 else ""
         data = JobAction(action=str(verb), posting_id=int(args[0]), value=value)
+    elif kind == "jobs":
+        data = JobPage(kind=str(args[0]), page=int(args[1]))
     elif kind == "campaign":
         data = CampaignChoice(campaign=str(args[0]), edition=int(args[1]), value=str(args[2]))
     else:

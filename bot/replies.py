@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import InlineKeyboardMarkup, Message
 
-from yulu.bot.keyboards import checkin_keyboard, confirm_keyboard, detail_keyboard, menu_keyboard
+from yulu.bot.keyboards import (
+    checkin_keyboard,
+    confirm_keyboard,
+    detail_keyboard,
+    menu_keyboard,
+    render,
+)
 from yulu.core.i18n import Translator
+from yulu.services import matching
 from yulu.services.checkin import FollowUp
+from yulu.services.context import ServiceContext
 from yulu.services.conversation import Reply
+from yulu.storage.models import Graduate
 
 
 class CheckinFlow(StatesGroup):
@@ -21,9 +31,18 @@ class CheckinFlow(StatesGroup):
 
 
 async def send(
-    message: Message, state: FSMContext, t: Translator, reply: Reply, *, registered: bool
+    message: Message,
+    state: FSMContext,
+    ctx: ServiceContext,
+    reply: Reply,
+    *,
+    graduate: Graduate | None,
 ) -> None:
     """Say the reply with the buttons it offers; start the follow-up questions it needs."""
+    t, registered = ctx.t, graduate is not None
+    if reply.jobs is not None and graduate is not None:
+        await show_jobs(message, ctx, graduate, kind=reply.jobs or None)
+        return
     if reply.follow_up is not None:
         await send_follow_up(message, state, t, reply.follow_up, period=reply.period or "")
         return
@@ -61,3 +80,24 @@ async def ask_detail(message: Message, t: Translator, field: str) -> None:
         t(f"checkin-ask-{field}"),
         reply_markup=detail_keyboard(t, field, this_year=date.today().year),
     )
+
+
+async def show_jobs(
+    message: Message,
+    ctx: ServiceContext,
+    graduate: Graduate,
+    *,
+    kind: str | None = None,
+    index: int = 0,
+    edit: bool = False,
+) -> None:
+    """The graduate's current match number `index`, with 感兴趣 / 不合适 and ◀ ▶."""
+    view = await matching.match_view(ctx, graduate, kind=kind, index=index)
+    markup = render(ctx.t, view.buttons) if view.buttons else None
+    if edit:
+        try:
+            await message.edit_text(view.text, reply_markup=markup)
+            return
+        except TelegramBadRequest:  # too old to edit, or nothing changed: say it anew
+            pass
+    await message.answer(view.text, reply_markup=markup)

@@ -42,7 +42,7 @@ async def free_text(
         said=message.text,
         now=message.date,
     )
-    await replies.send(message, state, ctx.t, reply, registered=graduate is not None)
+    await replies.send(message, state, ctx, reply, graduate=graduate)
 
 
 @router.callback_query(NluConfirm.filter())
@@ -62,7 +62,7 @@ async def confirmed(
         )
     else:
         reply = conversation.Reply("nlu-not-sure", menu=True)
-    await replies.send(query.message, state, ctx.t, reply, registered=graduate is not None)
+    await replies.send(query.message, state, ctx, reply, graduate=graduate)
 
 
 @router.callback_query(MenuAction.filter(F.action == "human"))
@@ -74,4 +74,4 @@ async def human_button(
     reply = await conversation.act(
         ctx, graduate, "request_human", said="button", now=query.message.date
     )
-    await replies.send(query.message, state, ctx.t, reply, registered=graduate is not None)
+    await replies.send(query.message, state, ctx, reply, graduate=graduate)

@@ -23,6 +23,9 @@ CANNED = frozenset(
     {"greet", "goodbye", "thanks", "ask_policy", "ask_training", "update_profile", "sign_up"}
 )
 
+# "有什么工作" / "有实习吗": the current matches, as /jobs shows them.
+JOB_INTENTS = {"ask_jobs": "", "ask_internship": "internship"}
+
 
 @dataclass(frozen=True)
 class Reply:
@@ -31,6 +34,7 @@ class Reply:
     `key`/`args`: the text. `menu`: offer the main menu. `status_period`: offer the check-in
     answers for that month (a guess is never recorded). `confirm`: ask 是的/不是 before acting
     on this intent. `follow_up`: a status was recorded; the channel asks its next question.
+    `jobs`: show the current job matches ("" all, "internship" internships and 见习).
     """
 
     key: str
@@ -40,6 +44,7 @@ class Reply:
     confirm: str | None = None
     follow_up: FollowUp | None = None
     period: str | None = None
+    jobs: str | None = None
 
 
 async def respond(
@@ -68,6 +73,8 @@ async def act(
         return Reply(f"reply-{intent}", menu=True)
     if graduate is None:
         return Reply("not-registered")
+    if intent in JOB_INTENTS:
+        return Reply("jobs", jobs=JOB_INTENTS[intent])
     if intent in checkin.INTENT_CHOICE:
         period = checkin.period_of(now, ctx.settings.timezone)
         follow_up = await checkin.record_choice(

@@ -36,7 +36,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from yulu.core.errors import InvalidInput, NotFound
 from yulu.core.i18n import Translator
 from yulu.services import audit
-from yulu.services.actions import notice_choices, to_json
+from yulu.services.actions import Buttons, Choice, notice_choices, to_json
+from yulu.services.context import ServiceContext
 from yulu.services.majors import WEIGHT, MajorMap, major_map
 from yulu.services.postings import refresh_posting_trades
 from yulu.services.privacy import FieldCipher, mask_phone
@@ -486,6 +487,51 @@ async def match_page(
 async def may_opt_in(session: AsyncSession, graduate: Graduate) -> bool:
     """Whether an employed graduate gets no notices now and could ask for them."""
     return graduate.status in WORKING and not await notices_while_employed(session, graduate.id)
+
+
+@dataclass(frozen=True)
+class MatchView:
+    """What /jobs shows: the text and the buttons (channel-neutral actions)."""
+
+    text: str
+    buttons: Buttons
+
+
+async def match_view(
+    ctx: ServiceContext, graduate: Graduate, *, kind: str | None = None, index: int = 0
+) -> MatchView:
+    """The graduate's current match number `index` (kind "internship": internships and 见习)."""
+    t = ctx.t
+    page = await match_page(ctx.session, t, graduate, settings=ctx.settings, kind=kind, index=index)
+    suffix = "-internship" if kind == "internship" else ""
+    buttons: Buttons = []
+    if page.posting_id is None:
+        text = t(f"jobs-none{suffix}")
+    else:
+        header = t(f"jobs-page-header{suffix}", total=page.total, number=page.index + 1)
+        text = f"{header}\n{page.text}"
+        buttons += notice_choices(page.posting_id)
+        turns = [("jobs-button-previous", page.index - 1), ("jobs-button-next", page.index + 1)]
+        buttons.append(
+            [
+                Choice(key, ("jobs", "page", kind or "", number))
+                for key, number in turns
+                if 0 <= number < page.total
+            ]
+        )
+    if await may_opt_in(ctx.session, graduate):
+        text += "\n\n" + t("jobs-employed-note")
+        buttons.append([Choice("jobs-button-opt-in", ("job", "optin", 0))])
+    return MatchView(text, [row for row in buttons if row])
+
+
+def decline_choices(posting_id: int) -> Buttons:
+    """Why 不合适: place, pay, trade, other."""
+    choices = [
+        Choice(f"jobs-decline-{r.value}", ("job", "why", posting_id, r.value))
+        for r in DECLINE_REASONS
+    ]
+    return [choices[:2], choices[2:]]
 
 
 async def opt_in(session: AsyncSession, graduate: Graduate) -> None:
