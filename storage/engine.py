@@ -39,11 +39,6 @@ def sqlite_file(database_url: str) -> Path | None:
     return Path(url.database)
 
 
-def is_postgres(engine: AsyncEngine) -> bool:
-    """True when the engine talks to PostgreSQL."""
-    return engine.dialect.name == "postgresql"
-
-
 def _tune_sqlite(dbapi_connection, _record) -> None:
     # WAL lets CLI commands enqueue while `yulu run` reads; busy_timeout waits instead of failing.
     cursor = dbapi_connection.cursor()
