@@ -19,9 +19,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from yulu.bot.fsm import SqlStorage
 from yulu.bot.handlers import get_routers
 from yulu.bot.middlewares import CommitBeforeReply, UpdateSessionMiddleware, WhoIsTalking
-from yulu.bot.throttle import RetryAfterMiddleware
+from yulu.bot.pacing import PacingMiddleware
 from yulu.core.config import Settings
 from yulu.core.i18n import Translator
+from yulu.services.pacing import Pacer
 from yulu.services.privacy import FieldCipher
 from yulu.services.understanding import Understanding
 
@@ -40,16 +41,17 @@ class BotDeps:
     nlu: Understanding
 
 
-def create_bot(token: str, api_base: str, *, retry_429: bool = False) -> Bot:
+def create_bot(token: str, api_base: str, *, pacer: Pacer | None = None) -> Bot:
     """A Bot talking to Telegram or any compatible Bot API server.
 
-    `retry_429` is for interactive replies (which also commit the update's work before each
-    call); the outbox sender handles 429 itself (it pauses everything it sends, not one message).
+    Every call first commits the current update's work (CommitBeforeReply), then, with a
+    `pacer`, waits for its turn: one Pacer per token paces replies, edits and the outbox alike
+    (yulu/services/pacing.py). `yulu run` always gives one; tests of other things may not.
     """
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_base.rstrip("/")))
-    if retry_429:
-        session.middleware(CommitBeforeReply())
-        session.middleware(RetryAfterMiddleware())
+    session.middleware(CommitBeforeReply())  # outermost: never hold a transaction in the queue
+    if pacer is not None:
+        session.middleware(PacingMiddleware(pacer))
     return Bot(token=token, session=session, default=DefaultBotProperties())
 
 

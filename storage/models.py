@@ -419,4 +419,5 @@ __all__ = [
 # Register the job and campaign tables on Base.metadata (they import this module).
 import yulu.storage.campaigns  # noqa: E402, F401
 import yulu.storage.ledger  # noqa: E402, F401
+import yulu.storage.pacing  # noqa: E402, F401
 import yulu.storage.postings  # noqa: E402, F401

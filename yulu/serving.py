@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import signal
 
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -21,41 +20,58 @@ from yulu.core.i18n import Translator, get_translator
 from yulu.services.checkin import blocked_hook
 from yulu.services.context import Runtime
 from yulu.services.outbox import OutboxSender, sender_config
+from yulu.services.pacing import Pacer
 from yulu.services.scheduled import configured_jobs
 from yulu.services.scheduler import Calendar
 from yulu.services.understanding import Understanding
 from yulu.storage.locks import Leadership
+from yulu.storage.pacing import shared_budget
 
 log = logging.getLogger(__name__)
 
 
-async def serve_bot(settings: Settings, runtime: Runtime, token: str, api_base: str) -> None:
-    """Serve updates (or only send and schedule, for a worker) until interrupted."""
+async def serve_bot(
+    settings: Settings, runtime: Runtime, token: str, api_base: str, *, stop: asyncio.Event
+) -> None:
+    """Serve updates (or only send and schedule, for a worker) until `stop` is set.
+
+    The caller decides what stops the bot (yulu.runtime: SIGINT or SIGTERM); aiogram is told
+    not to install signal handlers of its own.
+    """
     translator = get_translator()
     understanding = Understanding(settings.nlu)
     understanding.start_loading()
     deps = BotDeps(settings, runtime.session_factory, translator, runtime.cipher, understanding)
-    bot = create_bot(token, api_base, retry_429=True)
-    sender_bot = create_bot(token, api_base)
-    stop = asyncio.Event()
-    workers = _background(runtime, sender_bot, translator, stop)
+    pacer = token_pacer(settings, runtime, bot_id=int(token.split(":", 1)[0]))
+    bot = create_bot(token, api_base, pacer=pacer)  # replies and the outbox: one pacer
+    workers = _background(runtime, bot, pacer, translator, stop)
     try:
         if settings.telegram.handle_updates:
             dispatcher = create_dispatcher(deps)
             await register_commands(bot, translator)
-            await _receive_updates(settings, bot, dispatcher)
+            await _receive_updates(settings, bot, dispatcher, stop)
         else:
-            await _wait_for_signal()
+            log.info("worker process: sending and scheduling only")
+            await stop.wait()
     finally:
         stop.set()
         await asyncio.gather(*workers, return_exceptions=True)
         await understanding.close()
         await bot.session.close()
-        await sender_bot.session.close()
+
+
+def token_pacer(settings: Settings, runtime: Runtime, *, bot_id: int) -> Pacer:
+    """This process's pacer for the token; on PostgreSQL its budget is shared by all processes."""
+    o = settings.outbox
+    return Pacer(
+        rate=o.rate_per_second,
+        per_chat=o.per_chat_per_second,
+        budget=shared_budget(runtime.engine, bot_id),
+    )
 
 
 def _background(
-    runtime: Runtime, bot: Bot, t: Translator, stop: asyncio.Event
+    runtime: Runtime, bot: Bot, pacer: Pacer, t: Translator, stop: asyncio.Event
 ) -> list[asyncio.Task]:
     """The outbox sender and the calendar, as this process's configuration allows."""
     settings = runtime.settings
@@ -67,6 +83,7 @@ def _background(
             sender_config(settings),
             on_blocked=blocked_hook(runtime.cipher, t),
             leadership=Leadership(runtime.engine, f"outbox:{bot.id}"),
+            pacer=pacer,
         )
         tasks.append(asyncio.create_task(sender.run(stop), name="outbox-sender"))
     if settings.scheduler.enabled:
@@ -75,26 +92,28 @@ def _background(
     return tasks
 
 
-async def _wait_for_signal() -> None:
-    """A worker process without updates: run until SIGINT/SIGTERM."""
-    done = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, done.set)
-    log.info("worker process: sending and scheduling only")
-    await done.wait()
-
-
-async def _receive_updates(settings: Settings, bot: Bot, dispatcher: Dispatcher) -> None:
+async def _receive_updates(
+    settings: Settings, bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event
+) -> None:
     if settings.telegram.mode == "webhook":
-        await _serve_webhook(settings, bot, dispatcher)
+        await _serve_webhook(settings, bot, dispatcher, stop)
         return
     await bot.delete_webhook(drop_pending_updates=False)
     log.info("polling for updates")
-    await dispatcher.start_polling(bot, close_bot_session=False)
+    polling = asyncio.create_task(
+        dispatcher.start_polling(bot, close_bot_session=False, handle_signals=False)
+    )
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({polling, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if not polling.done():
+        await dispatcher.stop_polling()  # ends the long poll in flight at once
+    await polling
 
 
-async def _serve_webhook(settings: Settings, bot: Bot, dispatcher: Dispatcher) -> None:
+async def _serve_webhook(
+    settings: Settings, bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event
+) -> None:
     """Serve Telegram's webhook calls, checking the secret_token header on each."""
     tg = settings.telegram
     secret = tg.webhook_secret.get_secret_value() if tg.webhook_secret else None
@@ -109,6 +128,6 @@ async def _serve_webhook(settings: Settings, bot: Bot, dispatcher: Dispatcher) -
     await bot.set_webhook(tg.webhook_url.rstrip("/") + tg.webhook_path, secret_token=secret)
     log.info("webhook listening on %s:%s%s", tg.webhook_host, tg.webhook_port, tg.webhook_path)
     try:
-        await asyncio.Event().wait()
+        await stop.wait()
     finally:
         await runner.cleanup()

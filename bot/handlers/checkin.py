@@ -22,6 +22,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.bot.callbacks import CheckinAnswer, CheckinDetail
+from yulu.bot.choices import show_choice
 from yulu.bot.keyboards import detail_keyboard
 from yulu.core.config import Settings
 from yulu.core.errors import InvalidInput
@@ -52,7 +53,7 @@ async def status_tapped(
     if graduate is None:
         await query.message.answer(t("checkin-not-registered"))
         return
-    await query.message.edit_reply_markup(reply_markup=None)
+    await show_choice(query, t)
     await answer_status(
         query.message,
         session,
@@ -78,17 +79,17 @@ async def answer_status(
     choice: str,
     via: str,
 ) -> None:
-    """Record a status (tapped or understood from text) and say or ask what comes next."""
+    """Record a status (tapped or understood from text); say and ask what comes next at once."""
     follow_up = await checkin.record_choice(
         session, cipher, t, graduate, period=period, choice=choice, via=via
     )
-    await message.answer(t(follow_up.reply))
     if follow_up.next_question is None:
         await state.clear()
+        await message.answer(t(follow_up.reply))
         return
     await state.set_state(CheckinFlow.detail)
     await state.set_data({"period": period, "field": follow_up.next_question})
-    await _ask(message, t, follow_up.next_question)
+    await _ask(message, t, follow_up.next_question, prefix=t(follow_up.reply))
 
 
 @router.message(CheckinFlow.detail, ~F.text.startswith("/"))
@@ -116,7 +117,7 @@ async def detail_tapped(
 ) -> None:
     """A tapped employment detail (income band, stable, year)."""
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await show_choice(query, t)
     await _detail(query.message, session, state, t, cipher, settings, callback_data.value)
 
 
@@ -147,8 +148,8 @@ async def _detail(
         )
     except InvalidInput as exc:
         key = f"checkin-reask-{exc.reason}"
-        await message.answer(t(key) if t.has(key) else t("checkin-reask-empty"))
-        await _ask(message, t, data["field"])
+        reason = t(key if t.has(key) else "checkin-reask-empty")
+        await _ask(message, t, data["field"], prefix=reason)
         return
     if next_field is None:
         await state.clear()
@@ -160,8 +161,10 @@ async def _detail(
     await _ask(message, t, next_field)
 
 
-async def _ask(message: Message, t: Translator, field: str) -> None:
+async def _ask(message: Message, t: Translator, field: str, *, prefix: str = "") -> None:
+    """One detail question (after `prefix`: a thank-you or what was wrong), in one message."""
+    question = t(f"checkin-ask-{field}")
     await message.answer(
-        t(f"checkin-ask-{field}"),
+        f"{prefix}\n{question}" if prefix else question,
         reply_markup=detail_keyboard(t, field, this_year=date.today().year),
     )

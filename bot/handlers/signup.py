@@ -27,6 +27,7 @@ from aiogram.types import CallbackQuery, Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.bot.callbacks import MenuAction, SignupAction
+from yulu.bot.choices import show_choice
 from yulu.bot.keyboards import (
     consent_keyboard,
     field_keyboard,
@@ -69,8 +70,7 @@ ANYWHERE = "anywhere"
 @router.message(CommandStart(deep_link=False), StateFilter(SignUp))
 async def resume(message: Message, state: FSMContext, t: Translator) -> None:
     """/start in the middle of a sign-up picks up where it stopped."""
-    await message.answer(t("signup-resume"))
-    await _ask_current(message, state, t)
+    await _ask_current(message, state, t, prefix=t("signup-resume"))
 
 
 @router.message(CommandStart(deep_link=False), StateFilter(None))
@@ -109,7 +109,7 @@ async def decline(query: CallbackQuery, state: FSMContext, t: Translator) -> Non
     """No consent, nothing stored."""
     await state.clear()
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await show_choice(query, t)
     await query.message.answer(t("signup-declined"))
 
 
@@ -117,7 +117,7 @@ async def decline(query: CallbackQuery, state: FSMContext, t: Translator) -> Non
 async def agree(query: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
     """Record the consent (version and time) in the draft and ask the first question."""
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await show_choice(query, t)
     await state.set_data({"draft": signup.start_draft(consent_version=settings.consent_version)})
     await _ask_next(query.message, state, t)
 
@@ -158,7 +158,7 @@ async def button_answer(
     """A tapped answer (education, place 不限, status)."""
     await query.answer()
     field = STATE_FIELDS[await state.get_state()]
-    await query.message.edit_reply_markup(reply_markup=None)
+    await show_choice(query, t)
     await _accept(query.message, session, state, t, cipher, field, callback_data.value)
 
 
@@ -166,7 +166,7 @@ async def button_answer(
 async def skip_id_number(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
     """No ID number: the roster match falls back to phone + name."""
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await show_choice(query, t)
     data = await state.get_data()
     if data.get("mode") == "profile":  # skipping an edit leaves the profile as it was
         await state.clear()
@@ -203,10 +203,9 @@ async def _accept(
 
 
 async def _reask(message: Message, state: FSMContext, t: Translator, reason: str) -> None:
-    """Say precisely what was wrong, then ask the same question again."""
+    """Say precisely what was wrong and ask the same question again, in one message."""
     key = f"signup-reask-{reason}"
-    await message.answer(t(key) if t.has(key) else t(f"reason-{reason}"))
-    await _ask_current(message, state, t)
+    await _ask_current(message, state, t, prefix=t(key) if t.has(key) else t(f"reason-{reason}"))
 
 
 # --- summary and confirm -----------------------------------------------------------------------
@@ -220,6 +219,7 @@ async def change(
     await query.answer()
     if callback_data.value not in FIELD_STATES:
         return
+    await show_choice(query, t)
     data = await state.get_data()
     data["draft"].pop(callback_data.value, None)
     await state.set_data(data)
@@ -236,7 +236,7 @@ async def confirm(
 ) -> None:
     """Save the graduate, match the roster, and tell them what happens next."""
     await query.answer()
-    await query.message.edit_reply_markup(reply_markup=None)
+    await show_choice(query, t)
     data = await state.get_data()
     try:
         graduate = await signup.register(
@@ -334,9 +334,10 @@ async def _accept_profile_edit(
         await _reask(message, state, t, exc.reason)
         return
     await state.clear()
-    await message.answer(t("profile-updated", field=t(f"field-{field}")))
+    updated = t("profile-updated", field=t(f"field-{field}"))
     await message.answer(
-        _profile_text(t, graduate, cipher), reply_markup=profile_keyboard(t, signup.FIELDS)
+        _join(updated, _profile_text(t, graduate, cipher)),
+        reply_markup=profile_keyboard(t, signup.FIELDS),
     )
 
 
@@ -367,24 +368,26 @@ async def _ask_next(
     )
 
 
-async def _ask_current(message: Message, state: FSMContext, t: Translator) -> None:
+async def _ask_current(
+    message: Message, state: FSMContext, t: Translator, *, prefix: str = ""
+) -> None:
+    """Ask the current question again (after `prefix`, e.g. what was wrong), in one message."""
     current = await state.get_state()
     if current == SignUp.consent.state:
-        await message.answer(
-            t(
-                "signup-intro",
-                name=message.chat.first_name or "",
-                version=(await state.get_data()).get("version", ""),
-            ),
-            reply_markup=consent_keyboard(t),
+        intro = t(
+            "signup-intro",
+            name=message.chat.first_name or "",
+            version=(await state.get_data()).get("version", ""),
         )
+        await message.answer(_join(prefix, intro), reply_markup=consent_keyboard(t))
         return
     if current == SignUp.confirm.state:
-        await _ask_next(message, state, t)
+        await _ask_next(message, state, t, prefix=prefix)
         return
     field = STATE_FIELDS[current]
     await message.answer(
-        t(f"signup-ask-{field}"), reply_markup=field_keyboard(t, field, this_year=date.today().year)
+        _join(prefix, t(f"signup-ask-{field}")),
+        reply_markup=field_keyboard(t, field, this_year=date.today().year),
     )
 
 

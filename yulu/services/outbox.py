@@ -12,13 +12,14 @@ import logging
 import os
 import socket
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from yulu.services.pacing import Lane, Pacer, in_lane
 from yulu.storage import outbox
 from yulu.storage.locks import Leadership
 from yulu.storage.models import OutboxMessage, OutboxStatus
@@ -59,36 +60,13 @@ class Transport(Protocol):
 BlockedHook = Callable[[AsyncSession, OutboxMessage], Awaitable[None]]
 
 
-@dataclass
-class Pacer:
-    """Keeps sends under `rate` per second overall and `per_chat` per second for each chat."""
+# What goes to cadres takes the ALERT lane; everything else proactive is BULK (pacing.Lane).
+ALERT_KINDS = frozenset({"alert", "reminder", "escalation", "job_interest"})
 
-    rate: float
-    per_chat: float
-    clock: Callable[[], float] = field(default=lambda: asyncio.get_running_loop().time())
-    _next_slot: float = 0.0
-    _chat_next: dict[int, float] = field(default_factory=dict)
 
-    def chat_ready_in(self, chat_id: int) -> float:
-        """Seconds until this chat may get another message."""
-        return max(0.0, self._chat_next.get(chat_id, 0.0) - self.clock())
-
-    async def wait_turn(self, chat_id: int) -> None:
-        """Sleep until the overall rate allows one more message, then book it."""
-        # A hair above 1/rate, so no one-second window ever holds more than `rate` sends.
-        spacing = 1.0 / self.rate * 1.002
-        now = self.clock()
-        if self._next_slot > now:
-            await asyncio.sleep(self._next_slot - now)
-            now = self.clock()
-        self._next_slot = max(now, self._next_slot) + spacing
-        self._chat_next[chat_id] = now + 1.0 / self.per_chat * 1.002
-        if len(self._chat_next) > 10_000:
-            self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
-
-    def pause(self, seconds: float) -> None:
-        """Hold every send for `seconds` (Telegram said 429)."""
-        self._next_slot = max(self._next_slot, self.clock() + seconds)
+def lane_for(kind: str) -> Lane:
+    """The pacing lane of an outbox row: cadre alerts before bulk, both after replies."""
+    return Lane.ALERT if kind in ALERT_KINDS else Lane.BULK
 
 
 async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
@@ -132,13 +110,19 @@ class OutboxSender:
         on_blocked: BlockedHook | None = None,
         worker: str | None = None,
         leadership: Leadership | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
+        """`pacer`: the token's Pacer that `transport` already sends through (yulu run shares
+        one with the replies); without it the sender paces its own sends with a new one."""
         self._sessions = session_factory
         self._transport = transport
         self._config = config
         self._on_blocked = on_blocked
         self.worker = worker or f"{socket.gethostname()}:{os.getpid()}"
-        self.pacer = Pacer(config.rate_per_second, config.per_chat_per_second)
+        self._self_paced = pacer is None
+        self.pacer = pacer or Pacer(
+            rate=config.rate_per_second, per_chat=config.per_chat_per_second
+        )
         self._leadership = leadership
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
@@ -191,7 +175,7 @@ class OutboxSender:
     async def _deliver(
         self, row: OutboxMessage, recording: asyncio.Task[None] | None
     ) -> asyncio.Task[None] | None:
-        """Send one row; its "sent" mark is written while the pacer waits for the next slot.
+        """Send one row; its "sent" mark is written while the next row waits for its turn.
 
         The previous mark is awaited before this send, so at most one message is ever on the
         wire without its record: the one a kill -9 may duplicate (README: at-least-once).
@@ -205,13 +189,11 @@ class OutboxSender:
                 not_before=datetime.now(UTC) + timedelta(seconds=wait),
             )
             return recording
-        await self.pacer.wait_turn(row.chat_id)
         if recording is not None:
             await recording
         try:
-            message_id = await self._transport.send(
-                chat_id=row.chat_id, text=row.text, buttons=row.buttons
-            )
+            with in_lane(lane_for(row.kind)):
+                message_id = await self._send(row)
         except DeliveryError as error:
             await self._failed(row, error)
             return None
@@ -224,6 +206,14 @@ class OutboxSender:
                 last_error=None,
             )
         )
+
+    async def _send(self, row: OutboxMessage) -> int:
+        def send() -> Awaitable[int]:
+            return self._transport.send(chat_id=row.chat_id, text=row.text, buttons=row.buttons)
+
+        if not self._self_paced:  # the transport's Bot waits in the shared pacer itself
+            return await send()
+        return await self.pacer.run(send, chat_id=row.chat_id, retry_after_of=_retry_after)
 
     async def _failed(self, row: OutboxMessage, error: DeliveryError) -> None:
         now = datetime.now(UTC)
@@ -259,6 +249,10 @@ class OutboxSender:
     async def _finish(self, message_id: int, **values: Any) -> None:
         async with self._sessions.begin() as session:
             await outbox.finish(session, message_id, **values)
+
+
+def _retry_after(error: BaseException) -> float | None:
+    return error.seconds if isinstance(error, RetryAfter) else None
 
 
 def sender_config(settings: Any) -> SenderConfig:

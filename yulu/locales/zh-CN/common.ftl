@@ -42,3 +42,6 @@ command-cases = 我的帮扶清单（帮扶干部）
 demo-loaded = 演示数据已加载：帮扶干部“王书记”已绑定到页面上的干部身份；用“李小红 / 13800138000”登记即可核实成功。
 # A graduate-only button or command from someone who has not signed up yet.
 not-registered = 您还没有登记，发送 /start 先登记一下吧（约 2 分钟）。
+
+# Under a tapped question, in place of its buttons: what the person chose.
+chosen = ✓ { $choice }
