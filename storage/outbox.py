@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yulu.storage.models import OutboxMessage, OutboxStatus, utcnow
+from yulu.storage.models import Graduate, OutboxMessage, OutboxStatus, utcnow
 from yulu.storage.queries import insert_new
 
 
@@ -108,3 +108,43 @@ async def counts_by_status(session: AsyncSession, *, key_prefix: str = "") -> di
     if key_prefix:
         query = query.where(OutboxMessage.idempotency_key.startswith(key_prefix))
     return {str(status): count for status, count in await session.execute(query)}
+
+
+async def undeliverable_reason(session: AsyncSession, row: OutboxMessage) -> str | None:
+    """Why a row to a graduate must not go out any more (unsubscribed, unreachable), or None.
+
+    Only rows addressed to the graduate's own chat: an alert about them to a cadre still goes.
+    """
+    if row.graduate_id is None:
+        return None
+    found = (
+        await session.execute(
+            select(Graduate.chat_id, Graduate.unsubscribed_at, Graduate.unreachable_at).where(
+                Graduate.id == row.graduate_id
+            )
+        )
+    ).first()
+    if found is None or found.chat_id != row.chat_id:
+        return None
+    if found.unsubscribed_at is not None:
+        return "unsubscribed"
+    return "unreachable" if found.unreachable_at is not None else None
+
+
+async def cancel_queued_for(
+    session: AsyncSession, *, graduate_id: int, chat_id: int | None, reason: str
+) -> int:
+    """Cancel every message still waiting for a graduate's own chat; returns how many."""
+    if chat_id is None:
+        return 0
+    result = await session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.chat_id == chat_id,
+            or_(OutboxMessage.graduate_id == graduate_id, OutboxMessage.graduate_id.is_(None)),
+        )
+        .values(status=OutboxStatus.CANCELLED, last_error=reason)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount

@@ -106,3 +106,35 @@ async def unverified_graduates_matching(
         )
     )
     return result.all()
+
+
+def audit_query(
+    *, since: datetime | None = None, actor: str | None = None, subject: str | None = None
+) -> Select:
+    """Audit entries, newest first: since a moment, by an actor or about a subject (substring)."""
+    query = select(AuditLog).order_by(AuditLog.id.desc())
+    if since is not None:
+        query = query.where(AuditLog.at >= since)
+    if actor:
+        query = query.where(AuditLog.actor.contains(actor))
+    if subject:
+        query = query.where(AuditLog.subject.contains(subject))
+    return query
+
+
+async def assign_missing_cadres(session: AsyncSession, id_hashes: Sequence[str]) -> int:
+    """Give verified graduates without a cadre the cadre their roster row now names."""
+    rows = await session.execute(
+        select(Graduate, RosterEntry.cadre_id)
+        .join(RosterEntry, RosterEntry.id == Graduate.roster_entry_id)
+        .where(
+            RosterEntry.id_number_hash.in_(id_hashes),
+            RosterEntry.cadre_id.is_not(None),
+            Graduate.cadre_id.is_(None),
+        )
+    )
+    count = 0
+    for graduate, cadre_id in rows:
+        graduate.cadre_id = cadre_id
+        count += 1
+    return count

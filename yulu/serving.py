@@ -14,6 +14,7 @@ from aiohttp import web
 
 from yulu.bot.app import BotDeps, create_bot, create_dispatcher, register_commands
 from yulu.bot.delivery import TelegramTransport
+from yulu.bot.editing import TelegramCaseMessages
 from yulu.core.config import Settings
 from yulu.core.errors import ConfigurationError
 from yulu.core.i18n import Translator, get_translator
@@ -87,7 +88,9 @@ def _background(
         )
         tasks.append(asyncio.create_task(sender.run(stop), name="outbox-sender"))
     if settings.scheduler.enabled:
-        calendar = Calendar(runtime.engine, configured_jobs(runtime, t), tz=settings.timezone)
+        messages = TelegramCaseMessages(bot, t)  # case_reveals masks revealed phones again
+        jobs = configured_jobs(runtime, t, messages=messages)
+        calendar = Calendar(runtime.engine, jobs, tz=settings.timezone)
         tasks.append(asyncio.create_task(calendar.run(stop), name="calendar"))
     return tasks
 

@@ -12,8 +12,10 @@ from yulu.bot.handlers import (
     errors,
     fallback,
     jobs,
+    membership,
     signup,
     start,
+    stop,
     talk,
 )
 
@@ -22,9 +24,11 @@ def get_routers() -> list[Router]:
     """The routers to include in the dispatcher, fallback last."""
     return [
         errors.router,
+        stop.router,  # 退订 in any state, before any question takes it as an answer
+        membership.router,
         enrol.router,
+        cadre.router,  # staff get their own /start and /help, before the graduate's
         start.router,
-        cadre.router,
         checkin.router,
         jobs.router,
         campaign.router,

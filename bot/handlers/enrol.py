@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from aiogram import Router
+from aiogram import Bot, Router
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yulu.bot.editing import set_staff_commands
 from yulu.core.i18n import Translator
 from yulu.services import cadres
 from yulu.services.privacy import FieldCipher
@@ -22,6 +23,7 @@ router = Router(name="enrol")
 async def bind_with_code(
     message: Message,
     command: CommandObject,
+    bot: Bot,
     session: AsyncSession,
     state: FSMContext,
     t: Translator,
@@ -36,4 +38,5 @@ async def bind_with_code(
         await message.answer(t(f"enrol-{result.outcome}"))
         return
     await state.clear()
+    await set_staff_commands(bot, t, message.chat.id)  # the ☰ menu of this chat: staff commands
     await message.answer(t("enrol-bound", name=result.cadre.name))

@@ -40,8 +40,15 @@ def _values(enum_or_values: Iterable[object]) -> frozenset[str]:
 def expansions() -> dict[str, frozenset[str]]:
     """f-string key templates whose variable part the code enumerates: template → values."""
     from yulu.bot.app import COMMANDS
+    from yulu.bot.editing import STAFF_COMMANDS
     from yulu.services import cases, checkin
-    from yulu.storage.models import CaseReason, CaseStatus, EducationLevel, EmploymentStatus
+    from yulu.storage.models import (
+        CaseReason,
+        CaseStatus,
+        EducationLevel,
+        EmploymentStatus,
+        StaffLevel,
+    )
     from yulu.storage.postings import EmployerType, PostingKind, RejectionReason
 
     return {
@@ -51,6 +58,9 @@ def expansions() -> dict[str, frozenset[str]]:
         "case-todo-*": _values(CaseReason),
         "case-status-*": _values(CaseStatus),
         "case-outcome-*": _values(cases.OUTCOMES),
+        "case-event-*": _values(cases.EVENT_ACTIONS),
+        "staff-level-*": _values(StaffLevel),
+        "staff-command-*": _values(STAFF_COMMANDS),
         "checkin-choice-*": _values(checkin.CHOICE_STATUS),
         "checkin-income-*": frozenset(code for code, _, _ in checkin.INCOME_BANDS),
         # record_choice answers employed, lost_job and further_study with keys of their own;

@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from yulu.commands.audit import OperatorOption, operator_actor
 from yulu.commands.common import (
     ConfigOption,
     console,
@@ -20,11 +21,13 @@ from yulu.commands.common import (
     settings_for,
 )
 from yulu.commands.people import export_app
+from yulu.core.errors import NotFound
 from yulu.core.i18n import get_translator
-from yulu.services import cases, checkin
+from yulu.services import audit, cases, checkin
 from yulu.services.context import Runtime
 from yulu.services.tabular import table_writer
 from yulu.storage.cases import cases_query
+from yulu.storage.models import Case
 from yulu.storage.people import stream
 
 checkin_app = typer.Typer(help="The monthly check-in (就业状态跟踪).", no_args_is_help=True)
@@ -44,6 +47,7 @@ CASE_COLUMNS = (
     "resolved_at",
     "outcome",
 )
+EXPORT_COLUMNS = (*CASE_COLUMNS, "path", "notes")
 
 
 @checkin_app.command("run")
@@ -95,16 +99,22 @@ def cases_list(
     region: Annotated[
         str | None, typer.Option(help="Only graduates whose 户籍地 contains this.")
     ] = None,
+    stuck: Annotated[
+        bool, typer.Option("--stuck", help="Only open cases that reached nobody reachable.")
+    ] = False,
+    operator: OperatorOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """List cases, newest first (phones masked)."""
+    """List cases, newest first (phones masked); --stuck: those nobody on the chain can get."""
     settings = settings_for(ctx, config)
+    operator_actor(settings, operator)
     t = get_translator()
+    query = cases_query(open_only=open_only, region=region, stuck_only=stuck)
 
     async def work(runtime: Runtime) -> list[list[str]]:
         rows = []
         async with runtime.session_factory() as session:
-            async for case in stream(session, cases_query(open_only=open_only, region=region)):
+            async for case in stream(session, query):
                 row = cases.case_row(case, runtime.cipher, t, tz=settings.timezone)
                 rows.append([str(row[c]) for c in CASE_COLUMNS])
         return rows
@@ -116,24 +126,64 @@ def cases_list(
     )
 
 
+@cases_app.command("show")
+def cases_show(
+    ctx: typer.Context,
+    case_id: Annotated[int, typer.Argument(help="The case number (#).")],
+    operator: OperatorOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """One case (phone masked) and every event of it: when, who, what, the note (audit-logged)."""
+    settings = settings_for(ctx, config)
+    actor = operator_actor(settings, operator)
+    t = get_translator()
+
+    async def work(runtime: Runtime) -> tuple[dict, list[dict[str, str]]]:
+        async with runtime.session_factory.begin() as session:
+            case = await session.get(Case, case_id)
+            if case is None:
+                raise NotFound(f"case {case_id}")
+            audit.record(session, actor=actor, action="case.view", subject=f"case:{case_id}")
+            row = cases.case_row(case, runtime.cipher, t, tz=settings.timezone)
+            return row, await cases.history(session, t, case, tz=settings.timezone)
+
+    row, events = run_with_runtime(settings, work)
+    for column in CASE_COLUMNS:
+        out.print(f"{t(f'case-column-{column}')}: {row[column]}")
+    emit_table(
+        [t(f"case-history-column-{c}") for c in ("at", "who", "what", "note")],
+        [[e["at"], e["who"], e["what"], e["note"]] for e in events],
+        empty=t("case-history-none"),
+    )
+
+
 @export_app.command("cases")
 def export_cases(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Output .csv or .xlsx file.")],
+    operator: OperatorOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Export every case with Chinese headers (phones masked)."""
+    """Export every case with Chinese headers (phones masked), the escalation path and every
+    note (audit-logged)."""
     settings = settings_for(ctx, config)
+    actor = operator_actor(settings, operator)
     t = get_translator()
 
     async def work(runtime: Runtime) -> int:
         count = 0
-        with table_writer(file, [t(f"case-column-{c}") for c in CASE_COLUMNS]) as write:
+        with table_writer(file, [t(f"case-column-{c}") for c in EXPORT_COLUMNS]) as write:
             async with runtime.session_factory() as session:
                 async for case in stream(session, cases_query()):
-                    row = cases.case_row(case, runtime.cipher, t, tz=settings.timezone)
-                    write([row[c] for c in CASE_COLUMNS])
+                    row = await cases.export_row(
+                        session, case, runtime.cipher, t, tz=settings.timezone
+                    )
+                    write([row[c] for c in EXPORT_COLUMNS])
                     count += 1
+            async with runtime.session_factory.begin() as session:
+                audit.record(
+                    session, actor=actor, action="case.export", subject=file.name, rows=count
+                )
         return count
 
     out.print(t("export-done", count=run_with_runtime(settings, work), path=str(file)))

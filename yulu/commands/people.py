@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from yulu.commands.audit import OperatorOption, operator_actor
 from yulu.commands.common import (
     ConfigOption,
     console,
@@ -55,6 +56,7 @@ def import_roster(
             "default: each row's 人员类别 column, else 初中/高中 rows are new labour."
         ),
     ] = None,
+    operator: OperatorOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Import a roster: columns 姓名, 身份证号, 手机号, 学校, 专业, 学历层次, 毕业年份, 户籍地,
@@ -62,6 +64,7 @@ def import_roster(
     Good rows go in; every bad row is reported with its row number; importing the same file
     again changes nothing."""
     settings = settings_for(ctx, config)
+    operator_actor(settings, operator)
     if not file.exists():
         console.print(f"[red]文件不存在 / no such file:[/] {file}")
         raise typer.Exit(2)
@@ -119,16 +122,18 @@ def export_graduates(
     full: Annotated[
         bool, typer.Option(help="Unmasked phones and ID numbers (audit-logged).")
     ] = False,
+    operator: OperatorOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Export every graduate with Chinese headers; phones and IDs masked unless --full."""
     settings = settings_for(ctx, config)
+    actor = operator_actor(settings, operator)
     t = get_translator()
 
     async def work(runtime: Runtime) -> int:
         async with runtime.session_factory.begin() as session:
             return await graduates.export_graduates(
-                session, runtime.cipher, t, file, full=full, actor="cli:export"
+                session, runtime.cipher, t, file, full=full, actor=actor
             )
 
     count = run_with_runtime(settings, work)
@@ -142,17 +147,27 @@ def cadre_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Option(help="The cadre's real name.")],
     phone: Annotated[str, typer.Option(help="Mobile number (the cadre's key).")],
-    region: Annotated[str, typer.Option(help="Region served, e.g. 隆回 or 湖南省邵阳市隆回县.")],
+    region: Annotated[
+        str, typer.Option(help="Region served, e.g. 隆回县桃洪镇, 隆回, 邵阳市 or 湖南省.")
+    ],
     supervisor: Annotated[
-        str | None, typer.Option(help="Supervisor's phone (township → county).")
+        str | None, typer.Option(help="Supervisor's phone (village → township → …).")
     ] = None,
     admin: Annotated[
-        bool, typer.Option(help="A county administrator (gets cases with no cadre).")
+        bool,
+        typer.Option(
+            help="An administrator: of a county, city or province, as --region names "
+            "(gets cases with no cadre, and escalations)."
+        ),
     ] = False,
+    operator: OperatorOption = None,
     config: ConfigOption = None,
 ) -> None:
-    """Add a cadre (or update the one with this phone)."""
+    """Add a cadre (or update the one with this phone). The level follows from --region:
+    a township or village below the county (隆回县桃洪镇) for a 帮扶干部; a county, city or
+    province for an administrator."""
     settings = settings_for(ctx, config)
+    actor = operator_actor(settings, operator)
     t = get_translator()
     role = CadreRole.ADMIN if admin else CadreRole.CADRE
 
@@ -166,6 +181,7 @@ def cadre_add(
                 region=region,
                 supervisor_phone=supervisor,
                 role=role,
+                actor=actor,
             )
             return cadre.id, cadre.region.full_name
 
@@ -181,16 +197,22 @@ def cadre_add(
 def cadre_invite(
     ctx: typer.Context,
     phone: Annotated[str, typer.Argument(help="The cadre's mobile number.")],
+    operator: OperatorOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Print a one-time invite code and deep link; the cadre sends /start CODE to bind."""
     settings = settings_for(ctx, config)
+    actor = operator_actor(settings, operator)
     t = get_translator()
 
     async def work(runtime: Runtime) -> cadres.Invite:
         async with runtime.session_factory.begin() as session:
             return await cadres.invite(
-                session, runtime.cipher, phone=phone, ttl_hours=settings.invite_ttl_hours
+                session,
+                runtime.cipher,
+                phone=phone,
+                ttl_hours=settings.invite_ttl_hours,
+                actor=actor,
             )
 
     invite = run_with_runtime(settings, work)
@@ -205,10 +227,12 @@ def graduates_list(
     unverified: Annotated[
         bool, typer.Option(help="Only sign-ups not matched to the roster.")
     ] = False,
+    operator: OperatorOption = None,
     config: ConfigOption = None,
 ) -> None:
     """List graduates (masked); --unverified for the county's follow-up list."""
     settings = settings_for(ctx, config)
+    operator_actor(settings, operator)
     t = get_translator()
     columns = (
         "id",
@@ -241,17 +265,17 @@ def graduates_list(
 def graduates_show(
     ctx: typer.Context,
     graduate_id: Annotated[int, typer.Argument(help="The graduate's number (编号).")],
+    operator: OperatorOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Show one graduate's full, unmasked record (the view is audit-logged)."""
     settings = settings_for(ctx, config)
+    actor = operator_actor(settings, operator)
     t = get_translator()
 
     async def work(runtime: Runtime) -> dict[str, str]:
         async with runtime.session_factory.begin() as session:
-            return await graduates.full_record(
-                session, runtime.cipher, t, graduate_id, actor="cli:show"
-            )
+            return await graduates.full_record(session, runtime.cipher, t, graduate_id, actor=actor)
 
     record = run_with_runtime(settings, work)
     for key, value in record.items():

@@ -53,6 +53,22 @@ from yulu.storage.people import cadre_by_phone_hash
 OUTCOMES = ("employed", "contacted", "training", "other")
 FOLLOW_OUTCOMES = frozenset({"contacted"})  # "已联系，持续跟进": the case stays open (跟进中)
 PHONE_REASONS = frozenset({CaseReason.LOST_CONTACT, CaseReason.BLOCKED, CaseReason.LOST_JOB})
+EVENT_ACTIONS = (  # every CaseEvent.action, each with a case-event-* text
+    "opened",
+    "alerted",
+    "escalated",
+    "skipped",
+    "stuck",
+    "reminded",
+    "acknowledged",
+    "note",
+    "following",
+    "resolved",
+    "handed_over",
+    "phone_revealed",
+    "reachable",
+    "escalation_impossible",
+)
 ALLOWED = {
     CaseStatus.OPEN: ("ack", "note", "resolve", "handover"),
     CaseStatus.ACKNOWLEDGED: ("note", "resolve", "handover"),

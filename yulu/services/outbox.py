@@ -191,6 +191,8 @@ class OutboxSender:
             return recording
         if recording is not None:
             await recording
+        if await self._no_longer_wanted(row):
+            return None
         try:
             with in_lane(lane_for(row.kind)):
                 message_id = await self._send(row)
@@ -214,6 +216,19 @@ class OutboxSender:
         if not self._self_paced:  # the transport's Bot waits in the shared pacer itself
             return await send()
         return await self.pacer.run(send, chat_id=row.chat_id, retry_after_of=_retry_after)
+
+    async def _no_longer_wanted(self, row: OutboxMessage) -> bool:
+        """Re-check, right before sending, that the graduate still wants and can get messages.
+
+        A 退订 or a block may come after the row was claimed; such a row is cancelled, with the
+        reason, instead of sent. (Hook added for the STOP that stops, issue 11.)
+        """
+        async with self._sessions() as session:
+            reason = await outbox.undeliverable_reason(session, row)
+        if reason is None:
+            return False
+        await self._finish(row.id, status=OutboxStatus.CANCELLED, last_error=reason)
+        return True
 
     async def _failed(self, row: OutboxMessage, error: DeliveryError) -> None:
         now = datetime.now(UTC)

@@ -24,6 +24,7 @@ from yulu.services.tabular import read_records
 from yulu.storage.ledger import LabourEntry, SchoolStage, labour_fingerprints
 from yulu.storage.models import Base, RosterEntry, utcnow
 from yulu.storage.people import (
+    assign_missing_cadres,
     cadre_by_phone_hash,
     roster_fingerprints,
     unverified_graduates_matching,
@@ -299,4 +300,5 @@ async def _rematch(session: AsyncSession, cipher: FieldCipher, rows: list[dict[s
     for graduate in graduates:
         await match_roster(session, cipher, graduate)
         count += graduate.verified
+    await assign_missing_cadres(session, id_hashes)  # verified before their cadre was added
     return count

@@ -19,7 +19,7 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from yulu.storage.cases import last_run, mark_run
+from yulu.storage.cases import count_stuck, last_run, mark_run
 from yulu.storage.locks import Leadership
 
 log = logging.getLogger(__name__)
@@ -119,6 +119,7 @@ class Calendar:
                 pass
         if stop.is_set():
             return
+        await self.warn_stuck()
         await self.catch_up(datetime.now(UTC))
         for job in self._jobs:
             self._scheduler.add_job(
@@ -136,6 +137,18 @@ class Calendar:
         finally:
             self._scheduler.shutdown(wait=False)
             await self._leadership.release()
+
+    async def warn_stuck(self) -> int:
+        """Say at start-up how many open cases reach nobody (`yulu cases list --stuck`)."""
+        async with AsyncSession(self._engine) as session:
+            stuck = await count_stuck(session)
+        if stuck:
+            log.warning(
+                "%d open case(s) reach nobody who can be messaged (nobody on their chain has "
+                "bound Telegram): see `yulu cases list --stuck`",
+                stuck,
+            )
+        return stuck
 
     async def catch_up(self, now: datetime) -> list[str]:
         """Run each job whose latest scheduled time passed unrun within its current period."""
