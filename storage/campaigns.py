@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     ForeignKey,
     Index,
     Row,
@@ -20,6 +21,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
     func,
+    literal,
     or_,
     select,
     union_all,
@@ -170,7 +172,7 @@ def _labour_audience(audience: AudienceFilter) -> Select:
     linked = aliased(Graduate)
     query = (
         select(
-            (LabourEntry.id + LABOUR_CURSOR).label("cursor"),
+            (LabourEntry.id + literal(LABOUR_CURSOR, BigInteger)).label("cursor"),
             linked.id.label("graduate_id"),
             linked.chat_id,
             func.coalesce(linked.name, LabourEntry.name).label("name"),
@@ -228,10 +230,12 @@ async def audience_batch(
 ) -> Sequence[Row]:
     """The next `limit` audience rows after cursor `after`."""
     rows: list[Row] = []
-    for query, key, offset in _parts(audience):
-        if len(rows) == limit:
-            break
-        page = query.where(key > after - offset).limit(limit - len(rows))
+    parts = _parts(audience)
+    ends = [offset for _, _, offset in parts[1:]] + [None]
+    for (query, key, offset), end in zip(parts, ends, strict=True):
+        if len(rows) == limit or (end is not None and after >= end):
+            continue
+        page = query.where(key > max(after - offset, 0)).limit(limit - len(rows))
         rows += (await session.execute(page)).all()
     return rows
 

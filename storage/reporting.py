@@ -1,0 +1,654 @@
+"""Queries of the ledger (台账) and its figures: every person the county knows, and counts.
+
+A *person* is one of three kinds, and each person is counted once:
+
+- ``roster``: a row of the 雨露计划 roster, with the graduate who signed up and was matched to it
+  (the first, when two accounts matched the same row);
+- ``labour``: a row of the 新成长劳动力 roster not also in the 雨露计划 roster, with the graduate
+  who signed up with the same ID number, if any;
+- ``signup``: a graduate who signed up and is neither of the above (unverified, mostly).
+
+Everything that touches all people either pages by id (the ledger, in batches) or lets the
+database group and count (the figures): Python only ever holds one batch or the group counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    Row,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    exists,
+    false,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from yulu.storage.campaigns import CampaignAnswer
+from yulu.storage.ledger import LabourEntry
+from yulu.storage.models import (
+    Cadre,
+    Case,
+    CheckIn,
+    Graduate,
+    OutboxMessage,
+    OutboxStatus,
+    Region,
+    RosterEntry,
+)
+from yulu.storage.postings import JobInterest, JobNotice, Posting
+
+KINDS = ("roster", "labour", "signup")
+DIMENSIONS = ("county", "school", "major", "year", "household", "relocated", "key_county")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """A region to report on: a province, a city or a county (None: everywhere)."""
+
+    province: str | None = None
+    city: str | None = None
+    county: str | None = None
+
+    def clauses(self) -> list[Any]:
+        """WHERE clauses on `region` that keep only this scope."""
+        parts = ((Region.province, self.province), (Region.city, self.city))
+        clauses = [column == value for column, value in parts if value is not None]
+        if self.county is not None:
+            clauses.append(Region.county == self.county)
+        return clauses
+
+
+def _first_graduate() -> Any:
+    """roster_entry_id → the first graduate matched to it (one person, however many accounts)."""
+    return (
+        select(Graduate.roster_entry_id.label("rid"), func.min(Graduate.id).label("gid"))
+        .where(Graduate.roster_entry_id.is_not(None))
+        .group_by(Graduate.roster_entry_id)
+        .subquery("first_match")
+    )
+
+
+def _reachable(g: Any) -> Any:
+    return and_(
+        g.id.is_not(None),
+        g.chat_id.is_not(None),
+        g.unreachable_at.is_(None),
+        g.unsubscribed_at.is_(None),
+    )
+
+
+def _columns(
+    kind: str,
+    person: Any,
+    g: Any,
+    *,
+    school: Any,
+    major: Any,
+    education: Any,
+    year: Any,
+    household: Any,
+    relocated: Any,
+    cadre_id: Any,
+    phone: Any,
+    detail: bool,
+) -> list[Any]:
+    columns = [
+        literal(kind).label("kind"),
+        person.id.label("person_id"),
+        g.id.label("graduate_id"),
+        Region.full_name.label("region"),
+        Region.key_county.label("key_county"),
+        school.label("school"),
+        major.label("major"),
+        year.label("graduation_year"),
+        household.label("household_type"),
+        relocated.label("relocated"),
+        func.coalesce(g.verified, false()).label("verified"),
+        case((_reachable(g), 1), else_=0).label("reachable"),
+    ]
+    if detail:
+        columns += [
+            person.name.label("name"),
+            phone.label("phone_enc"),
+            person.id_number_enc.label("id_number_enc"),
+            cast(education, String).label("education"),
+            cadre_id.label("cadre_id"),
+            g.chat_id.label("chat_id"),
+            g.unreachable_at.label("unreachable_at"),
+            g.unsubscribed_at.label("unsubscribed_at"),
+            cast(g.status, String).label("status"),
+        ]
+    return columns
+
+
+def _roster_people(scope: Scope, *, detail: bool) -> Select:
+    g, first = aliased(Graduate), _first_graduate()
+    r = RosterEntry
+    columns = _columns(
+        "roster",
+        r,
+        g,
+        school=r.school,
+        major=r.major,
+        education=r.education_level,
+        year=r.graduation_year,
+        household=r.household_type,
+        relocated=r.relocated,
+        cadre_id=func.coalesce(r.cadre_id, g.cadre_id),
+        phone=func.coalesce(r.phone_enc, g.phone_enc),
+        detail=detail,
+    )
+    if detail:
+        columns.append(null().label("intention"))
+    return (
+        select(*columns)
+        .join(Region, Region.id == r.hukou_region_id)
+        .outerjoin(first, first.c.rid == r.id)
+        .outerjoin(g, g.id == first.c.gid)
+        .where(*scope.clauses())
+    )
+
+
+def _labour_people(scope: Scope, *, detail: bool) -> Select:
+    g, lab = aliased(Graduate), LabourEntry
+    columns = _columns(
+        "labour",
+        lab,
+        g,
+        school=lab.school,
+        major=literal(""),
+        education=lab.stage,
+        year=lab.leaving_year,
+        household=lab.household_type,
+        relocated=lab.relocated,
+        cadre_id=func.coalesce(lab.cadre_id, g.cadre_id),
+        phone=func.coalesce(lab.phone_enc, g.phone_enc),
+        detail=detail,
+    )
+    if detail:
+        columns.append(lab.intention.label("intention"))
+    in_roster = exists().where(RosterEntry.id_number_hash == lab.id_number_hash)
+    return (
+        select(*columns)
+        .join(Region, Region.id == lab.hukou_region_id)
+        .outerjoin(g, g.id_number_hash == lab.id_number_hash)
+        .where(~in_roster, *scope.clauses())
+    )
+
+
+def _signup_people(scope: Scope, *, detail: bool) -> Select:
+    g, first = Graduate, _first_graduate()
+    # Sign-ups matched to a roster row without a matching household entry come with it.
+    household = aliased(RosterEntry)
+    columns = _columns(
+        "signup",
+        g,
+        g,
+        school=g.school,
+        major=g.major,
+        education=g.education_level,
+        year=g.graduation_year,
+        household=func.coalesce(household.household_type, ""),
+        relocated=func.coalesce(household.relocated, false()),
+        cadre_id=g.cadre_id,
+        phone=g.phone_enc,
+        detail=detail,
+    )
+    if detail:
+        columns.append(null().label("intention"))
+    in_labour = exists().where(
+        LabourEntry.id_number_hash == g.id_number_hash,
+        ~exists().where(RosterEntry.id_number_hash == LabourEntry.id_number_hash),
+    )
+    return (
+        select(*columns)
+        .join(Region, Region.id == g.hukou_region_id)
+        .outerjoin(first, first.c.rid == g.roster_entry_id)
+        .outerjoin(household, household.id == g.roster_entry_id)
+        .where(or_(first.c.gid.is_(None), first.c.gid != g.id), ~in_labour, *scope.clauses())
+    )
+
+
+PARTS = {"roster": _roster_people, "labour": _labour_people, "signup": _signup_people}
+PERSON_TABLE = {"roster": RosterEntry, "labour": LabourEntry, "signup": Graduate}
+
+
+def people_query(scope: Scope, *, detail: bool = False) -> Any:
+    """Every person in scope (all three kinds) as one UNION ALL, for counting and grouping."""
+    return union_all(*(part(scope, detail=detail) for part in PARTS.values()))
+
+
+async def people_batch(
+    session: AsyncSession, scope: Scope, *, kind: str, after: int, limit: int
+) -> Sequence[Row]:
+    """The next `limit` people of one kind after person id `after`, in id order (with detail)."""
+    table = PERSON_TABLE[kind]
+    query = PARTS[kind](scope, detail=True).where(table.id > after).order_by(table.id)
+    return (await session.execute(query.limit(limit))).all()
+
+
+# --- per-person detail for one batch of the ledger ----------------------------------------
+
+
+async def check_ins_of(
+    session: AsyncSession, graduate_ids: Sequence[int], *, first: str, last: str
+) -> Sequence[Row]:
+    """The check-ins of these graduates in months first..last (YYYY-MM), oldest first."""
+    return (
+        await session.execute(
+            select(
+                CheckIn.graduate_id,
+                CheckIn.period,
+                CheckIn.status,
+                CheckIn.answered_at,
+                CheckIn.income_band,
+                CheckIn.stable,
+            )
+            .where(
+                CheckIn.graduate_id.in_(graduate_ids),
+                CheckIn.period >= first,
+                CheckIn.period <= last,
+            )
+            .order_by(CheckIn.graduate_id, CheckIn.period)
+        )
+    ).all()
+
+
+async def case_counts_of(
+    session: AsyncSession, graduate_ids: Sequence[int]
+) -> dict[int, tuple[int, int]]:
+    """graduate id → (cases opened, cases resolved)."""
+    rows = await session.execute(
+        select(Case.graduate_id, func.count(Case.id), func.count(Case.resolved_at))
+        .where(Case.graduate_id.in_(graduate_ids))
+        .group_by(Case.graduate_id)
+    )
+    return {gid: (opened, resolved) for gid, opened, resolved in rows}
+
+
+async def job_counts_of(
+    session: AsyncSession, graduate_ids: Sequence[int]
+) -> dict[int, tuple[int, int]]:
+    """graduate id → (job notices decided, postings marked 感兴趣)."""
+    notices = await session.execute(
+        select(JobNotice.graduate_id, func.count(JobNotice.id))
+        .where(JobNotice.graduate_id.in_(graduate_ids))
+        .group_by(JobNotice.graduate_id)
+    )
+    interest = dict(
+        (
+            await session.execute(
+                select(JobInterest.graduate_id, func.count(JobInterest.id))
+                .where(JobInterest.graduate_id.in_(graduate_ids))
+                .group_by(JobInterest.graduate_id)
+            )
+        ).all()
+    )
+    counts = {gid: (n, interest.pop(gid, 0)) for gid, n in notices}
+    counts.update({gid: (0, n) for gid, n in interest.items()})
+    return counts
+
+
+async def answers_of(
+    session: AsyncSession, graduate_ids: Sequence[int], *, campaign: str
+) -> dict[int, str]:
+    """graduate id → their latest answer to `campaign` (e.g. 入学季's 入读意愿)."""
+    rows = await session.execute(
+        select(CampaignAnswer.graduate_id, CampaignAnswer.value)
+        .where(CampaignAnswer.graduate_id.in_(graduate_ids), CampaignAnswer.campaign == campaign)
+        .order_by(CampaignAnswer.edition, CampaignAnswer.answered_at)
+    )
+    return {gid: value for gid, value in rows}
+
+
+async def cadre_names(session: AsyncSession, cadre_ids: Sequence[int]) -> dict[int, str]:
+    """cadre id → name."""
+    rows = await session.execute(select(Cadre.id, Cadre.name).where(Cadre.id.in_(cadre_ids)))
+    return dict(rows.all())
+
+
+def _scoped_graduates(scope: Scope) -> Select:
+    """Ids of the graduates in scope (by 户籍地, as the people queries place them)."""
+    people = people_query(scope).subquery()
+    return select(people.c.graduate_id).where(people.c.graduate_id.is_not(None))
+
+
+def cases_query(scope: Scope, *, start: datetime, end: datetime) -> Select:
+    """The 帮扶清单: cases opened in [start, end) of graduates in scope, oldest first."""
+    return (
+        select(
+            Case.id,
+            Case.graduate_id,
+            Graduate.name,
+            Graduate.phone_enc,
+            Region.full_name.label("region"),
+            Case.reason,
+            Case.status,
+            Cadre.name.label("cadre"),
+            Case.opened_at,
+            Case.acknowledged_at,
+            Case.resolved_at,
+            Case.outcome,
+        )
+        .join(Graduate, Graduate.id == Case.graduate_id)
+        .join(Region, Region.id == Graduate.hukou_region_id)
+        .outerjoin(Cadre, Cadre.id == Case.cadre_id)
+        .where(
+            Case.graduate_id.in_(_scoped_graduates(scope)),
+            Case.opened_at >= start,
+            Case.opened_at < end,
+        )
+        .order_by(Case.id)
+    )
+
+
+def jobs_query(scope: Scope, *, start: datetime, end: datetime) -> Select:
+    """The 就业清单: each notice decided in [start, end), with whether interest was shown."""
+    interest = aliased(JobInterest)
+    return (
+        select(
+            JobNotice.id,
+            JobNotice.graduate_id,
+            Graduate.name,
+            Region.full_name.label("region"),
+            Posting.title,
+            Posting.employer,
+            Posting.place,
+            JobNotice.created_at.label("noticed_at"),
+            interest.created_at.label("interested_at"),
+        )
+        .join(Graduate, Graduate.id == JobNotice.graduate_id)
+        .join(Region, Region.id == Graduate.hukou_region_id)
+        .join(Posting, Posting.id == JobNotice.posting_id)
+        .outerjoin(
+            interest,
+            and_(
+                interest.graduate_id == JobNotice.graduate_id,
+                interest.posting_id == JobNotice.posting_id,
+            ),
+        )
+        .where(
+            JobNotice.graduate_id.in_(_scoped_graduates(scope)),
+            JobNotice.created_at >= start,
+            JobNotice.created_at < end,
+        )
+        .order_by(JobNotice.id)
+    )
+
+
+# --- the figures: grouped counts ------------------------------------------------------------
+
+
+def _dimension(people: Any, by: str | None) -> Any:
+    """The grouping column of the people subquery (None for the total)."""
+    if by is None:
+        return None
+    column = {
+        "county": people.c.region,
+        "school": people.c.school,
+        "major": people.c.major,
+        "year": people.c.graduation_year,
+        "household": people.c.household_type,
+        "relocated": people.c.relocated,
+        "key_county": people.c.key_county,
+    }[by]
+    return column.label("grp")
+
+
+def _head(grp: Any) -> list[Any]:
+    """The group as the first selected column ('' for the total, which groups nothing)."""
+    return [grp if grp is not None else literal("").label("grp")]
+
+
+def _by(grp: Any, *more: Any) -> list[Any]:
+    """GROUP BY the group (if any) and `more`."""
+    return [grp, *more] if grp is not None else list(more)
+
+
+async def people_counts(session: AsyncSession, scope: Scope, *, by: str | None) -> Sequence[Row]:
+    """Per group: people, signed up, verified, reachable, and people of each kind."""
+    people = people_query(scope).subquery()
+    grp = _dimension(people, by)
+    return (
+        await session.execute(
+            select(
+                *_head(grp),
+                func.count().label("people"),
+                func.count(people.c.graduate_id).label("signed_up"),
+                func.sum(case((people.c.verified, 1), else_=0)).label("verified"),
+                func.sum(people.c.reachable).label("reachable"),
+                func.sum(case((people.c.kind == "labour", 1), else_=0)).label("new_labour"),
+            ).group_by(*_by(grp))
+        )
+    ).all()
+
+
+def _graduates(scope: Scope, by: str | None) -> tuple[Any, Any]:
+    people = people_query(scope).subquery()
+    return people, _dimension(people, by)
+
+
+async def check_in_counts(
+    session: AsyncSession, scope: Scope, *, by: str | None, first: str, last: str
+) -> Sequence[Row]:
+    """Per group: check-ins asked and answered in months first..last."""
+    people, grp = _graduates(scope, by)
+    return (
+        await session.execute(
+            select(*_head(grp), func.count(CheckIn.id), func.count(CheckIn.answered_at))
+            .select_from(people)
+            .join(CheckIn, CheckIn.graduate_id == people.c.graduate_id)
+            .where(CheckIn.period >= first, CheckIn.period <= last)
+            .group_by(*_by(grp))
+        )
+    ).all()
+
+
+def _latest(first: str, last: str, *, income: bool) -> Any:
+    """graduate → the month of their latest answer in first..last (with an income band)."""
+    query = select(CheckIn.graduate_id.label("gid"), func.max(CheckIn.period).label("period"))
+    query = query.where(
+        CheckIn.answered_at.is_not(None), CheckIn.period >= first, CheckIn.period <= last
+    )
+    if income:
+        query = query.where(CheckIn.income_band.is_not(None))
+    return query.group_by(CheckIn.graduate_id).subquery()
+
+
+async def latest_status_counts(
+    session: AsyncSession, scope: Scope, *, by: str | None, first: str, last: str
+) -> Sequence[Row]:
+    """Per group and status: graduates whose latest answer in first..last was that status."""
+    people, grp = _graduates(scope, by)
+    latest = _latest(first, last, income=False)
+    return (
+        await session.execute(
+            select(*_head(grp), CheckIn.status, func.count())
+            .select_from(people)
+            .join(latest, latest.c.gid == people.c.graduate_id)
+            .join(
+                CheckIn,
+                and_(CheckIn.graduate_id == latest.c.gid, CheckIn.period == latest.c.period),
+            )
+            .group_by(*_by(grp, CheckIn.status))
+        )
+    ).all()
+
+
+async def income_counts(
+    session: AsyncSession, scope: Scope, *, by: str | None, first: str, last: str
+) -> Sequence[Row]:
+    """Per group and band: graduates whose latest income band in first..last was that band."""
+    people, grp = _graduates(scope, by)
+    latest = _latest(first, last, income=True)
+    return (
+        await session.execute(
+            select(*_head(grp), CheckIn.income_band, func.count())
+            .select_from(people)
+            .join(latest, latest.c.gid == people.c.graduate_id)
+            .join(
+                CheckIn,
+                and_(CheckIn.graduate_id == latest.c.gid, CheckIn.period == latest.c.period),
+            )
+            .group_by(*_by(grp, CheckIn.income_band))
+        )
+    ).all()
+
+
+async def income_pairs(
+    session: AsyncSession,
+    scope: Scope,
+    *,
+    by: str | None,
+    now: tuple[str, str],
+    before: tuple[str, str],
+) -> Sequence[Row]:
+    """Per group and (band before, band now): the same graduates' latest bands in two periods."""
+    people, grp = _graduates(scope, by)
+    latest_now, latest_before = (_latest(*now, income=True), _latest(*before, income=True))
+    now_row, before_row = aliased(CheckIn), aliased(CheckIn)
+    return (
+        await session.execute(
+            select(*_head(grp), before_row.income_band, now_row.income_band, func.count())
+            .select_from(people)
+            .join(latest_now, latest_now.c.gid == people.c.graduate_id)
+            .join(latest_before, latest_before.c.gid == people.c.graduate_id)
+            .join(
+                now_row,
+                and_(
+                    now_row.graduate_id == latest_now.c.gid,
+                    now_row.period == latest_now.c.period,
+                ),
+            )
+            .join(
+                before_row,
+                and_(
+                    before_row.graduate_id == latest_before.c.gid,
+                    before_row.period == latest_before.c.period,
+                ),
+            )
+            .group_by(*_by(grp, before_row.income_band, now_row.income_band))
+        )
+    ).all()
+
+
+async def case_times(
+    session: AsyncSession, scope: Scope, *, by: str | None, start: datetime, end: datetime
+) -> Sequence[Row]:
+    """Per case opened in [start, end): group, reason, opened, acknowledged, resolved."""
+    people, grp = _graduates(scope, by)
+    return (
+        await session.execute(
+            select(*_head(grp), Case.reason, Case.opened_at, Case.acknowledged_at, Case.resolved_at)
+            .select_from(people)
+            .join(Case, Case.graduate_id == people.c.graduate_id)
+            .where(Case.opened_at >= start, Case.opened_at < end)
+        )
+    ).all()
+
+
+async def notice_counts(
+    session: AsyncSession, scope: Scope, *, by: str | None, start: datetime, end: datetime
+) -> Sequence[Row]:
+    """Per group: job notices Telegram accepted in [start, end)."""
+    people, grp = _graduates(scope, by)
+    return (
+        await session.execute(
+            select(*_head(grp), func.count())
+            .select_from(people)
+            .join(JobNotice, JobNotice.graduate_id == people.c.graduate_id)
+            .join(OutboxMessage, OutboxMessage.idempotency_key == JobNotice.outbox_key)
+            .where(
+                OutboxMessage.status == OutboxStatus.SENT,
+                OutboxMessage.sent_at >= start,
+                OutboxMessage.sent_at < end,
+            )
+            .group_by(*_by(grp))
+        )
+    ).all()
+
+
+async def interest_counts(
+    session: AsyncSession, scope: Scope, *, by: str | None, start: datetime, end: datetime
+) -> Sequence[Row]:
+    """Per group: postings marked 感兴趣/报名 in [start, end)."""
+    people, grp = _graduates(scope, by)
+    return (
+        await session.execute(
+            select(*_head(grp), func.count())
+            .select_from(people)
+            .join(JobInterest, JobInterest.graduate_id == people.c.graduate_id)
+            .where(JobInterest.created_at >= start, JobInterest.created_at < end)
+            .group_by(*_by(grp))
+        )
+    ).all()
+
+
+async def tracer_counts(
+    session: AsyncSession, scope: Scope, *, periods: Sequence[str]
+) -> Sequence[Row]:
+    """Per (graduation year, month, status, stable): answered check-ins in those months."""
+    people = people_query(scope).subquery()
+    return (
+        await session.execute(
+            select(
+                people.c.graduation_year,
+                CheckIn.period,
+                CheckIn.status,
+                CheckIn.stable,
+                func.count(),
+            )
+            .select_from(people)
+            .join(CheckIn, CheckIn.graduate_id == people.c.graduate_id)
+            .where(
+                people.c.kind != "labour",
+                CheckIn.answered_at.is_not(None),
+                CheckIn.period.in_(periods),
+            )
+            .group_by(people.c.graduation_year, CheckIn.period, CheckIn.status, CheckIn.stable)
+        )
+    ).all()
+
+
+async def monthly_counts(
+    session: AsyncSession, scope: Scope, *, by: str | None, first: str, last: str
+) -> Sequence[Row]:
+    """Per group, month and status: check-ins asked (status None: not answered)."""
+    people, grp = _graduates(scope, by)
+    return (
+        await session.execute(
+            select(*_head(grp), CheckIn.period, CheckIn.status, func.count())
+            .select_from(people)
+            .join(CheckIn, CheckIn.graduate_id == people.c.graduate_id)
+            .where(CheckIn.period >= first, CheckIn.period <= last)
+            .group_by(*_by(grp, CheckIn.period, CheckIn.status))
+        )
+    ).all()
+
+
+async def set_key_counties(session: AsyncSession, region_ids: Sequence[int]) -> int:
+    """Mark exactly these regions as 重点帮扶县 (every other region is not); returns how many."""
+    await session.execute(
+        update(Region).where(Region.id.not_in(region_ids)).values(key_county=False)
+    )
+    if region_ids:
+        await session.execute(
+            update(Region).where(Region.id.in_(region_ids)).values(key_county=True)
+        )
+    return len(region_ids)
