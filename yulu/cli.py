@@ -39,6 +39,16 @@ def _register_groups() -> None:
     app.add_typer(postings.match_app, name="match")
     app.add_typer(nlu.app, name="nlu")
     app.add_typer(campaign.campaign_app, name="campaign")
+    _register_ledger()
+
+
+def _register_ledger() -> None:
+    """The ledger (台账), its regions and the figures (成效评估)."""
+    from yulu.commands import ledger, report
+
+    app.add_typer(ledger.ledger_app, name="ledger")
+    app.add_typer(ledger.regions_app, name="regions")
+    app.add_typer(report.report_app, name="report")
     from yulu.commands import audit, scheduled
 
     app.add_typer(audit.audit_app, name="audit")

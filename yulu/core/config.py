@@ -100,6 +100,16 @@ class MatchingSettings(BaseModel):
     batch_size: int = Field(default=5000, ge=1, le=20000)
 
 
+class ReportSettings(BaseModel):
+    """The ledger (台账) and the figures (成效评估): tracer months, fonts, batches."""
+
+    graduation_month: int = Field(default=6, ge=1, le=12)
+    tracer_months: list[int] = Field(default_factory=lambda: [1, 6, 12])
+    font_path: Path | None = None
+    intention_campaign: str = "enrollment"
+    batch_size: int = Field(default=1000, ge=1, le=20000)
+
+
 RelativeYear = Literal["last_year", "this_year", "next_year"]
 CAMPAIGN_NAME = r"^[a-z][a-z0-9_]{0,19}$"
 ANSWER_VALUE = r"^[a-z][a-z0-9_]{0,19}$"  # packed into callback data "cp:<name>:<year>:<value>"
@@ -236,6 +246,7 @@ class Settings(BaseSettings):
     checkin: CheckinSettings = Field(default_factory=CheckinSettings)
     cases: CaseSettings = Field(default_factory=CaseSettings)
     matching: MatchingSettings = Field(default_factory=MatchingSettings)
+    report: ReportSettings = Field(default_factory=ReportSettings)
     scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     campaigns: dict[str, CampaignSettings] = Field(default_factory=_default_campaigns)
     config_file: Path | None = None
