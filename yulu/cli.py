@@ -39,6 +39,10 @@ def _register_groups() -> None:
     app.add_typer(postings.match_app, name="match")
     app.add_typer(nlu.app, name="nlu")
     app.add_typer(campaign.campaign_app, name="campaign")
+    from yulu.commands import audit, scheduled
+
+    app.add_typer(audit.audit_app, name="audit")
+    app.add_typer(scheduled.jobs_app, name="jobs")
     _register_ledger()
 
 
@@ -49,10 +53,6 @@ def _register_ledger() -> None:
     app.add_typer(ledger.ledger_app, name="ledger")
     app.add_typer(ledger.regions_app, name="regions")
     app.add_typer(report.report_app, name="report")
-    from yulu.commands import audit, scheduled
-
-    app.add_typer(audit.audit_app, name="audit")
-    app.add_typer(scheduled.jobs_app, name="jobs")
 
 
 @app.callback()
