@@ -28,7 +28,7 @@ app.add_typer(db_app, name="db")
 
 def _register_groups() -> None:
     """Mount the command groups that live in yulu/commands/."""
-    from yulu.commands import campaign, followup, nlu, people, postings
+    from yulu.commands import campaign, followup, nlu, people, postings, web
 
     app.add_typer(people.import_app, name="import")
     app.add_typer(people.export_app, name="export")
@@ -39,6 +39,7 @@ def _register_groups() -> None:
     app.add_typer(postings.match_app, name="match")
     app.add_typer(nlu.app, name="nlu")
     app.add_typer(campaign.campaign_app, name="campaign")
+    app.add_typer(web.web_app, name="web")
     from yulu.commands import audit, scheduled
 
     app.add_typer(audit.audit_app, name="audit")

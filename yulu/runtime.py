@@ -46,7 +46,8 @@ def serve(settings: Settings, *, demo: bool = False) -> None:
 
 async def _serve(settings: Settings, *, demo: bool) -> None:
     async with open_runtime(settings) as runtime:
-        async with _telegram_endpoint(settings, runtime, demo=demo) as (token, api_base):
+        endpoint = _telegram_endpoint(settings, runtime, demo=demo)
+        async with endpoint as (token, api_base), _staff_console(runtime, demo=demo):
             # The chat page is already up; the Telegram framework loads meanwhile (it is the
             # slowest import by far), so a newcomer's first /start simply waits in the queue.
             serving = await asyncio.to_thread(importlib.import_module, "yulu.serving")
@@ -76,3 +77,26 @@ async def _telegram_endpoint(
         yield SANDBOX_TOKEN, sandbox.url
     finally:
         await sandbox.stop()
+
+
+@contextlib.asynccontextmanager
+async def _staff_console(runtime: Runtime, *, demo: bool) -> AsyncIterator[None]:
+    """The staff console (工作台) beside the bot, on the same store; a busy port only warns."""
+    settings = runtime.settings
+    if not settings.web.enabled:
+        yield
+        return
+    from yulu.web import WebConsole  # the templates load only when the console is served
+
+    site = WebConsole(runtime, demo=demo and settings.uses_sandbox)
+    try:
+        await site.start()
+    except OSError as exc:
+        console.print(f"[yellow]工作台未启动 / staff console not started:[/] {exc}")
+        yield
+        return
+    console.print(f"[bold green]雨露工作台 staff console:[/] {site.url}/")
+    try:
+        yield
+    finally:
+        await site.stop()

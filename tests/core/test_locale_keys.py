@@ -31,6 +31,9 @@ SKIPPED = ("storage/migrations", "yulu/sandbox")
 KEY = re.compile(r"^[a-z][a-z0-9_]*(?:-[a-z0-9_]+)+$")
 TEMPLATE = re.compile(r"^[a-z][a-z0-9_]*-[a-z0-9_*-]*$")  # literal parts of an f-string key
 ERRORS = ("InvalidInput", "NotFound", "NotAllowed")  # their first argument is a reason code
+# The staff console's Jinja templates ask for texts too: t("key"), and t("prefix-" ~ value).
+TEMPLATES = ROOT / "yulu" / "web" / "templates"
+TEMPLATE_CALL = re.compile(r"""\bt\(\s*(["'])([a-z][a-z0-9_-]*)\1\s*(~)?""")
 
 
 def _values(enum_or_values: Iterable[object]) -> frozenset[str]:
@@ -216,6 +219,24 @@ def asked_for() -> dict[str, list[str]]:
     return wanted
 
 
+@cache
+def scan_templates() -> tuple[frozenset[str], frozenset[str]]:
+    """(keys, key prefixes joined with a value) that the console's templates ask for."""
+    keys: set[str] = set()
+    prefixes: set[str] = set()
+    for path in sorted(TEMPLATES.glob("*.html")):
+        for _, key, joined in TEMPLATE_CALL.findall(path.read_text(encoding="utf-8")):
+            (prefixes if joined else keys).add(key)
+    return frozenset(keys), frozenset(prefixes)
+
+
+def test_every_key_a_template_asks_for_exists() -> None:
+    defined, _ = locale_keys()
+    keys, prefixes = scan_templates()
+    assert sorted(keys - defined) == []
+    assert [p for p in sorted(prefixes) if not any(k.startswith(p) for k in defined)] == []
+
+
 def test_every_key_the_code_asks_for_exists() -> None:
     defined, _ = locale_keys()
     missing = {key: where[:3] for key, where in asked_for().items() if key not in defined}
@@ -236,6 +257,8 @@ def test_every_key_in_the_locale_files_is_used() -> None:
     scan = scan_code()
     used = set(asked_for()) | referenced | (set(scan.literals) & defined)
     used |= {key for key in defined for t in OPEN_ENDED if _matches(t, key)}
+    in_templates, prefixes = scan_templates()
+    used |= in_templates | {key for key in defined for p in prefixes if key.startswith(p)}
     unused = sorted(defined - used)
     assert unused == [], f"keys no code asks for (remove them or use them): {unused}"
 

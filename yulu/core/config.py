@@ -41,6 +41,27 @@ class SandboxSettings(BaseModel):
     limits: bool = False
 
 
+class WebSettings(BaseModel):
+    """The staff console (工作台): where it listens and how sign-in and sessions behave."""
+
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8082
+    public_url: str = ""
+    idle_timeout_minutes: int = Field(default=30, ge=1)
+    login_ttl_minutes: int = Field(default=10, ge=1)
+    max_failed_codes: int = Field(default=6, ge=1)
+    lockout_minutes: int = Field(default=30, ge=1)
+    codes_per_hour: int = Field(default=5, ge=1)
+    page_size: int = Field(default=20, ge=5, le=200)
+    secure_cookies: bool = False
+
+    @property
+    def url(self) -> str:
+        """The address staff open."""
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
 class NluSettings(BaseModel):
     backend: Literal["embedded", "rasa"] = "embedded"
     rasa_url: str = "http://127.0.0.1:5005"
@@ -241,6 +262,7 @@ class Settings(BaseSettings):
     stop_words: list[str] = Field(default_factory=_default_stop_words)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)
+    web: WebSettings = Field(default_factory=WebSettings)
     nlu: NluSettings = Field(default_factory=NluSettings)
     outbox: OutboxSettings = Field(default_factory=OutboxSettings)
     checkin: CheckinSettings = Field(default_factory=CheckinSettings)
