@@ -1,5 +1,5 @@
 """Compare intent classifiers: K-fold CV on nlu/data (overall and per kind of message) and
-tests/nlu/heldout.yml; with --final also tests/nlu/heldout_hard.yml.
+tests/nlu/heldout.yml and heldout_kinds.yml; with --final also tests/nlu/heldout_hard.yml.
 
 The hard set is for the final measurement only: choosing a method on it would tune on it.
 
@@ -20,18 +20,35 @@ from yulu.nlu.intents import INTENTS
 from yulu.nlu.training_data import load_training_data
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
+KINDS = ROOT / "tests" / "nlu" / "heldout_kinds.yml"
 HARD = ROOT / "tests" / "nlu" / "heldout_hard.yml"
-PLAIN = dict(gloss=False, tail=False, negation=False)
+PLAIN = dict(gloss=False, tail=False, negation=False, cues=False)
 CANDIDATES = [
-    ("char 1-3 + ComplementNB", FeatureConfig((1, 3), (0, 0), **PLAIN), "nb", 20.0),
-    ("char 1-4 + LinearSVC (calibrated)", FeatureConfig((1, 4), (0, 0), **PLAIN), "svm", 20.0),
-    ("char 1-3 + pinyin 1-2 + LR (before)", FeatureConfig((1, 3), (1, 2), **PLAIN), "lr", 20.0),
-    ("  + English gloss", FeatureConfig(gloss=True, tail=False, negation=False), "lr", 20.0),
-    ("  + gloss + negation scope", FeatureConfig(tail=False), "lr", 20.0),
-    ("  + gloss + tail clause", FeatureConfig(negation=False), "lr", 20.0),
-    ("  + gloss + tail + negation (shipped)", FeatureConfig(), "lr", 20.0),
-    ("  same, C=50", FeatureConfig(), "lr", 50.0),
-    ("  same, char 1-4", FeatureConfig((1, 4)), "lr", 20.0),
+    ("char 1-3 + ComplementNB", FeatureConfig((1, 3), (0, 0), **PLAIN), "nb", 20.0, 0.0),
+    ("char 1-4 + LinearSVC (calibrated)", FeatureConfig((1, 4), (0, 0), **PLAIN), "svm", 20.0, 0.0),
+    (
+        "char 1-3 + pinyin 1-2 + LR (before)",
+        FeatureConfig((1, 3), (1, 2), **PLAIN),
+        "lr",
+        20.0,
+        0.0,
+    ),
+    ("  + English gloss", FeatureConfig(tail=False, negation=False, cues=False), "lr", 20.0, 0.0),
+    ("  + gloss + negation scope", FeatureConfig(tail=False, cues=False), "lr", 20.0, 0.0),
+    (
+        "  + gloss + tail-clause features",
+        FeatureConfig(negation=False, cues=False),
+        "lr",
+        20.0,
+        0.0,
+    ),
+    ("  + gloss + tail + negation", FeatureConfig(cues=False), "lr", 20.0, 0.0),
+    ("  + gloss + tail + negation + cues *", FeatureConfig(), "lr", 20.0, 0.0),
+    ("  + gloss + negation + cues, tail read 0.3", FeatureConfig(tail=False), "lr", 20.0, 0.3),
+    ("  all four, tail read 0.3", FeatureConfig(), "lr", 20.0, 0.3),
+    ("  all four, C=50", FeatureConfig(), "lr", 50.0, 0.0),
+    ("  all four, C=10", FeatureConfig(), "lr", 10.0, 0.0),
+    ("  all four, char 1-4", FeatureConfig((1, 4)), "lr", 20.0, 0.0),
 ]
 
 
@@ -55,17 +72,18 @@ def main() -> None:
     parser.add_argument("--final", action="store_true", help="also test on the hard held-out set")
     args = parser.parse_args()
     examples = load_training_data().examples
-    paths = (HELDOUT, HARD) if args.final else (HELDOUT,)
+    paths = (HELDOUT, KINDS, HARD) if args.final else (HELDOUT, KINDS)
     sets = [(p.stem, load_training_data(p).examples) for p in paths if p.exists()]
-    for name, config, method, c in CANDIDATES:
+    for name, config, method, c, tail_weight in CANDIDATES:
         if args.only and args.only not in name:
             continue
         featurizer = make_featurizer(config)
         started = time.perf_counter()
-        cv = cross_validate(examples, folds=args.folds, featurizer=featurizer, method=method, c=c)
+        options = dict(featurizer=featurizer, method=method, c=c, tail_weight=tail_weight)
+        cv = cross_validate(examples, folds=args.folds, **options)
         print(f"{name:40s} CV {_scores(build_report(cv, INTENTS))}", flush=True)
         for label, tests in sets:
-            held = fit_predict(examples, tests, featurizer=featurizer, method=method, c=c)
+            held = fit_predict(examples, tests, **options)
             print(f"{'':40s} {label} {_scores(build_report(held, INTENTS))}", flush=True)
         print(f"{'':40s} ({time.perf_counter() - started:.0f} s)", flush=True)
 

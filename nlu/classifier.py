@@ -32,10 +32,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from yulu.nlu.features import Featurizer
+from yulu.nlu.features import Featurizer, tail
 
 # Inverse regularisation: high enough that a clear sentence gets a confident (>0.6) probability.
 DEFAULT_C = 20.0
+# How much the tail clause's own reading counts at parse time (see bench/nlu_compare.py).
+DEFAULT_TAIL_WEIGHT = 0.0
 
 
 @dataclass
@@ -48,6 +50,8 @@ class IntentModel:
     weights: np.ndarray  # (n_features, n_intents), row-major so a message gathers few rows
     intercept: np.ndarray  # (n_intents,)
     intents: tuple[str, ...]
+    # Weight of the tail clause's own scores against the whole message's (0: whole only).
+    tail_weight: float = 0.0
 
     def _vector(self, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Column indices and L2-normalised sublinear TF-IDF values of one message."""
@@ -63,10 +67,18 @@ class IntentModel:
         values = (1.0 + np.log(np.array(tf, dtype=np.float32))) * self.idf[columns]
         return columns, values / np.linalg.norm(values)
 
+    def _scores(self, text: str) -> np.ndarray:
+        """The linear scores of each intent for one text."""
+        index, values = self._vector(text)
+        return values @ self.weights[index] + self.intercept
+
     def probabilities(self, text: str) -> np.ndarray:
         """The probability of each intent, in `self.intents` order."""
-        index, values = self._vector(text)
-        scores = values @ self.weights[index] + self.intercept
+        scores = self._scores(text)
+        if self.tail_weight:
+            last = tail(text)
+            if last and last != text.strip():
+                scores = (1 - self.tail_weight) * scores + self.tail_weight * self._scores(last)
         exp = np.exp(scores - scores.max())
         return exp / exp.sum()
 
@@ -99,7 +111,12 @@ def make_pipeline(featurizer: Featurizer, *, method: str = "lr", c: float = DEFA
 
 
 def train_intent_model(
-    texts: Sequence[str], intents: Sequence[str], *, featurizer: Featurizer, c: float = DEFAULT_C
+    texts: Sequence[str],
+    intents: Sequence[str],
+    *,
+    featurizer: Featurizer,
+    c: float = DEFAULT_C,
+    tail_weight: float = 0.0,
 ) -> IntentModel:
     """Fit TF-IDF + logistic regression and export it to a numpy-only IntentModel."""
     fitted = make_pipeline(featurizer, method="lr", c=c).fit(list(texts), list(intents))
@@ -111,4 +128,5 @@ def train_intent_model(
         weights=np.ascontiguousarray(regression.coef_.T, dtype=np.float32),
         intercept=regression.intercept_.astype(np.float32),
         intents=tuple(str(i) for i in regression.classes_),
+        tail_weight=tail_weight,
     )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from yulu.nlu.classifier import DEFAULT_C, make_pipeline, train_intent_model
+from yulu.nlu.classifier import DEFAULT_C, DEFAULT_TAIL_WEIGHT, make_pipeline, train_intent_model
 from yulu.nlu.features import FeatureConfig, Featurizer
 from yulu.nlu.pinyin import build_pinyin_table
 from yulu.nlu.training_data import Annotation, Example
@@ -52,12 +52,15 @@ def fit_predict(
     featurizer: Featurizer,
     method: str = "lr",
     c: float = DEFAULT_C,
+    tail_weight: float = DEFAULT_TAIL_WEIGHT,
 ) -> Predictions:
     """Train on one set and predict another; 'lr' runs the exact exported model."""
     texts, intents = [e.text for e in train], [e.intent for e in train]
     tests = [e.text for e in test]
     if method == "lr":
-        model = train_intent_model(texts, intents, featurizer=featurizer, c=c)
+        model = train_intent_model(
+            texts, intents, featurizer=featurizer, c=c, tail_weight=tail_weight
+        )
         top = [model.rank(t, limit=1)[0] for t in tests]
     else:
         pipeline = make_pipeline(featurizer, method=method, c=c).fit(texts, intents)
@@ -83,6 +86,7 @@ def cross_validate(
     featurizer: Featurizer,
     method: str = "lr",
     c: float = DEFAULT_C,
+    tail_weight: float = DEFAULT_TAIL_WEIGHT,
 ) -> Predictions:
     """Stratified K-fold cross-validation; every example is predicted once."""
     from sklearn.model_selection import StratifiedKFold
@@ -96,6 +100,7 @@ def cross_validate(
             featurizer=featurizer,
             method=method,
             c=c,
+            tail_weight=tail_weight,
         )
         for train_index, test_index in splitter.split(np.zeros(len(examples)), intents)
     ]
@@ -119,6 +124,9 @@ def build_report(predictions: Predictions, labels: Sequence[str]) -> dict:
     report = classification_report(
         predictions.gold, predictions.predicted, labels=labels, output_dict=True, zero_division=0
     )
+    present = [intent for intent in labels if report[intent]["support"]]
+    if len(present) < len(labels):  # intents a test set does not cover would count as F1 0
+        report["macro avg"] = _macro(report, present)
     for intent in labels:
         report[intent]["confused_with"] = _confused_with(predictions, intent)
     matrix = confusion_matrix(predictions.gold, predictions.predicted, labels=labels)
@@ -149,6 +157,13 @@ def kind_scores(predictions: Predictions) -> dict[str, dict]:
             "sure_wrong": sum(g != p and c >= 0.6 for g, p, c in items),
         }
     return scores
+
+
+def _macro(report: dict, labels: Sequence[str]) -> dict:
+    """The unweighted mean of precision, recall and F1 over some intents."""
+    keys = ("precision", "recall", "f1-score")
+    macro = {k: float(np.mean([report[i][k] for i in labels])) for k in keys}
+    return macro | {"support": sum(report[i]["support"] for i in labels)}
 
 
 def _confidence_summary(predictions: Predictions, threshold: float = 0.6) -> dict:

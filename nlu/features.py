@@ -9,7 +9,9 @@ Views, each switchable in FeatureConfig:
   last clause. The model learns how much the tail outweighs the story before it, which is how
   以前失业过，现在上班了 and long messages are read by their point;
 - negation scope: characters within a few places after 没/不/未/冇/唔 … in the same clause,
-  prefixed "n:", so 没被裁 and 被裁了 stop sharing most of their evidence.
+  prefixed "n:", so 没被裁 and 被裁了 stop sharing most of their evidence;
+- cue concepts (nlu/cues.py): 夜班, 打卡, 工资到账 … all add "c:work", so a shift name the
+  training data never used still reads as having a job.
 """
 
 from __future__ import annotations
@@ -18,15 +20,14 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from yulu.nlu.cues import cue_features
 from yulu.nlu.gloss import gloss
 from yulu.nlu.pinyin import syllables_of, to_syllables
 from yulu.nlu.text import normalize
 
 _TOKENS = re.compile(r"[a-z]+|\S")
 # Clause ends: punctuation, and whitespace between two Chinese characters (不用标点的人很多).
-_CLAUSE_END = re.compile(
-    r"[。！？!?；;，,、\n…~～]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])"
-)
+_CLAUSE_END = re.compile(r"[。！？!?；;，,、\n…~～]+|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 # What follows these is the state that holds now (以前…现在…, 不是…而是…, 本来…结果…).
 _SHIFT = re.compile(
     r"但是|但|不过|可是|然而|而是|结果|后来|现在|目前|如今|眼下|这个月|这阵子|最后|终于|然后|"
@@ -45,6 +46,7 @@ class FeatureConfig:
     gloss: bool = True
     tail: bool = True
     negation: bool = True
+    cues: bool = True
 
 
 def _ngrams(units: list[str], low: int, high: int, *, prefix: str, joiner: str) -> list[str]:
@@ -112,4 +114,6 @@ class Featurizer:
                 features += _ngrams(list(f"^{last}$"), low, high, prefix="t:", joiner="")
         if config.negation:
             features += negation_scope(text)
+        if config.cues:
+            features += cue_features(norm)
         return features
