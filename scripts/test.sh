@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Install everything the test suite needs, then run it (README command 2).
 #   - a virtualenv in .venv with Yulu and its test extras
-#   - Debian's chromium + chromium-driver for the browser test (when run as root with apt)
+#   - Debian's chromium + chromium-driver for the browser test, fonts-wqy-microhei and
+#     poppler-utils for the annual report (when run as root with apt)
 # PostgreSQL tests run when YULU_TEST_DATABASE_URL is set; otherwise they skip with a reason.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+# fonts-wqy-microhei: the Chinese font the annual report embeds (Apache-2.0); poppler-utils:
+# pdftoppm/pdftotext, with which the report test renders the PDF's pages.
+if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
+   || ! command -v pdftoppm >/dev/null || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "== installing chromium and chromium-driver (browser tests)"
+    echo "== installing chromium, chromium-driver, fonts-wqy-microhei, poppler-utils"
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei poppler-utils >/dev/null
   else
-    echo "== chromium not found and cannot install it here: the browser test will skip"
+    echo "== cannot install them here: the browser test and the PDF page test will skip"
   fi
 fi
 

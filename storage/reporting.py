@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -229,17 +230,27 @@ PARTS = {"roster": _roster_people, "labour": _labour_people, "signup": _signup_p
 PERSON_TABLE = {"roster": RosterEntry, "labour": LabourEntry, "signup": Graduate}
 
 
+@lru_cache(maxsize=64)
 def people_query(scope: Scope, *, detail: bool = False) -> Any:
-    """Every person in scope (all three kinds) as one UNION ALL, for counting and grouping."""
+    """Every person in scope (all three kinds) as one UNION ALL, for counting and grouping.
+
+    Built once per scope: statements are immutable, and reusing one lets SQLAlchemy's compiled
+    cache serve every figure of a report.
+    """
     return union_all(*(part(scope, detail=detail) for part in PARTS.values()))
+
+
+@lru_cache(maxsize=64)
+def _people_part(kind: str, scope: Scope) -> Select:
+    table = PERSON_TABLE[kind]
+    return PARTS[kind](scope, detail=True).order_by(table.id)
 
 
 async def people_batch(
     session: AsyncSession, scope: Scope, *, kind: str, after: int, limit: int
 ) -> Sequence[Row]:
     """The next `limit` people of one kind after person id `after`, in id order (with detail)."""
-    table = PERSON_TABLE[kind]
-    query = PARTS[kind](scope, detail=True).where(table.id > after).order_by(table.id)
+    query = _people_part(kind, scope).where(PERSON_TABLE[kind].id > after)
     return (await session.execute(query.limit(limit))).all()
 
 

@@ -489,7 +489,8 @@ def bar_chart(
     """Bars with value labels, and an optional reference line (the overall rate, the SLA)."""
     pyplot = _pyplot(font)
     figure, axes = pyplot.subplots(figsize=(7.2, 3.4))
-    bars = axes.bar(range(len(values)), values, color=BAR)
+    bars = axes.bar(range(len(values)), values, color=BAR, width=0.5)
+    axes.set_xlim(-0.75, max(len(values), 3) - 0.25)
     axes.bar_label(bars, labels=[f"{v:.1f}" for v in values], fontsize=8)
     axes.set_xticks(range(len(labels)), labels, rotation=20 if len(labels) > 4 else 0, fontsize=8)
     axes.set_ylabel(ylabel)
@@ -591,9 +592,9 @@ def to_pdf(report: AnnualReport, *, t: Translator, font: Path) -> bytes:
     pdf.set_title(report.title)
     pdf.add_page()
     pdf.set_font("cjk", size=18)
-    pdf.multi_cell(0, 10, report.title)
+    pdf.multi_cell(0, 10, report.title, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("cjk", size=10)
-    pdf.multi_cell(0, 6, report.subtitle)
+    pdf.multi_cell(0, 6, report.subtitle, new_x="LMARGIN", new_y="NEXT", align="L")
     _pdf_heading(pdf, t("report-section-headline"))
     with pdf.table(
         col_widths=(3, 2), text_align=("LEFT", "RIGHT"), first_row_as_headings=False
@@ -602,18 +603,18 @@ def to_pdf(report: AnnualReport, *, t: Translator, font: Path) -> bytes:
             table.row([key, value])
     _pdf_heading(pdf, t("report-section-findings"))
     for finding in report.findings:
-        pdf.multi_cell(0, 6, "• " + finding)
+        pdf.multi_cell(0, 6, "• " + finding, new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(1)
     for section in report.sections:
         _pdf_heading(pdf, section.title)
         for paragraph in section.paragraphs:
-            pdf.multi_cell(0, 6, paragraph)
+            pdf.multi_cell(0, 6, paragraph, new_x="LMARGIN", new_y="NEXT", align="L")
         for chart in section.charts:
             if pdf.get_y() > 190:
                 pdf.add_page()
             pdf.image(io.BytesIO(chart.png), w=170)
             pdf.set_font("cjk", size=8)
-            pdf.multi_cell(0, 5, chart.caption)
+            pdf.multi_cell(0, 5, chart.caption, new_x="LMARGIN", new_y="NEXT", align="L")
             pdf.set_font("cjk", size=10)
         if section.table:
             header, rows = section.table
@@ -626,7 +627,7 @@ def to_pdf(report: AnnualReport, *, t: Translator, font: Path) -> bytes:
             pdf.set_font("cjk", size=10)
     _pdf_heading(pdf, t("report-section-definitions"))
     for term, text in report.definitions:
-        pdf.multi_cell(0, 6, f"{term}：{text}")
+        pdf.multi_cell(0, 6, f"{term}：{text}", new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(1)
     return bytes(pdf.output())
 
@@ -636,5 +637,5 @@ def _pdf_heading(pdf: Any, text: str) -> None:
         pdf.add_page()
     pdf.ln(3)
     pdf.set_font("cjk", size=13)
-    pdf.multi_cell(0, 8, text)
+    pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT", align="L")
     pdf.set_font("cjk", size=10)

@@ -38,7 +38,7 @@ report-col-months_after = 毕业后月数
 report-col-period = 月份
 report-col-stable_rate = 稳定就业占比
 
-report-annual-title = { $year } 年度“雨露计划+”就业促进成效评估报告（{ $region }）
+report-annual-title = { $year }年度“雨露计划+”就业促进成效评估报告（{ $region }）
 report-annual-subtitle = 由雨露系统根据台账数据自动生成，生成日期 { $date }。数字口径见文末“指标说明”。
 report-section-headline = 主要指标
 report-section-findings = 主要发现
