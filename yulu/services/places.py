@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yulu.core.errors import InvalidInput
 from yulu.nlu.entities import Place, resolve_place
 from yulu.storage.models import Region
-from yulu.storage.people import region_by_name
+from yulu.storage.queries import get_or_insert
 
 ANYWHERE_WORDS = frozenset(
     {"不限", "不限地区", "都行", "都可以", "哪里都行", "随便", "全国", "anywhere"}
@@ -43,12 +43,10 @@ def any_level(text: str) -> Place | None:
 
 
 async def region_for(session: AsyncSession, place: Place) -> Region:
-    """The region row for a place, created on first use."""
-    region = await region_by_name(session, place.full_name)
-    if region is None:
-        region = Region(
-            full_name=place.full_name, province=place.province, city=place.city, county=place.county
-        )
-        session.add(region)
-        await session.flush()
-    return region
+    """The region row for a place, created on first use (at once by many sign-ups: one row)."""
+    return await get_or_insert(
+        session,
+        Region,
+        unique={"full_name": place.full_name},
+        values={"province": place.province, "city": place.city, "county": place.county},
+    )
