@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import inspect
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.core.errors import NotAllowed, NotFound
@@ -182,6 +183,9 @@ async def open_case(
     if existing is not None:
         return existing
     now = now or _now()
+    unloaded = {"cadre", "hukou_region"} & inspect(graduate).unloaded
+    if unloaded:  # a graduate built or fetched without its joined rows
+        await session.refresh(graduate, list(unloaded))
     owner = graduate.cadre
     if owner is None:  # no cadre of their own: the county administrator owns it
         admins = await admins_over(session, graduate.hukou_region)
