@@ -1,8 +1,9 @@
 """Monthly check-in (就业状态跟踪) and the categorised follow-up (分类帮扶) each answer starts.
 
 A round only decides and enqueues: one check_in row and one outbox row per active graduate,
-in the same transaction, batch by batch, both keyed by (graduate, period) so a second run or a
-restart after a crash adds nothing twice and misses no one.
+in the same transaction, slice by slice and set-based (storage/rounds.py), both keyed by
+(graduate, period) so a second run or a restart after a crash adds nothing twice and misses
+no one.
 """
 
 from __future__ import annotations
@@ -21,17 +22,17 @@ from yulu.nlu.entities import parse_income
 from yulu.services import cases, validation
 from yulu.services.actions import checkin_choices, to_json
 from yulu.services.privacy import FieldCipher
+from yulu.storage import rounds
 from yulu.storage.cases import (
-    active_graduates,
-    add_check_ins,
     check_in_for,
     silent_graduates,
     unanswered_due_reminder,
 )
 from yulu.storage.models import CaseReason, CheckIn, EmploymentStatus, Graduate, OutboxMessage
-from yulu.storage.outbox import Outgoing, enqueue, enqueue_many
+from yulu.storage.outbox import Outgoing, enqueue
 
-BATCH = 1000
+ROUND_SLICE = 20_000  # graduate ids per transaction of a round
+NAME_MARK = "\x00name\x00"  # where SQL puts each graduate's name into the rendered text
 INCOME_BANDS = (
     ("lt2k", 0, 2000),
     ("2k-3k", 2000, 3000),
@@ -92,42 +93,31 @@ async def run_round(
     dry_run: bool = False,
     on_batch: Callable[[int], None] = lambda n: None,
 ) -> RoundReport:
-    """Ask every active graduate their status for `period` (dry run: only count them)."""
+    """Ask every active graduate not yet asked for `period` (dry run: only count them).
+
+    Set-based (storage/rounds.py): per slice of ROUND_SLICE graduate ids, one count and two
+    INSERT … SELECT statements in one transaction; the text is rendered by the database.
+    """
     report = RoundReport(period)
-    buttons = to_json(checkin_choices(period))
-    after_id = 0
-    while True:
+    message = round_message(t, period)
+    async with session_factory() as session:
+        low, high = await rounds.id_span(session)
+    for lo in range(low, high, ROUND_SLICE):
+        hi = lo + ROUND_SLICE
         async with session_factory.begin() as session:
-            query = active_graduates(period).where(Graduate.id > after_id).limit(BATCH)
-            batch = (await session.execute(query)).all()
-            if not batch:
-                return report
-            after_id = batch[-1].id
-            report.per_county.update(row.full_name for row in batch)
-            if not dry_run:
-                report.enqueued += await _enqueue_batch(session, t, period, batch, buttons)
-        on_batch(len(batch))
+            counts = await rounds.count_by_county(session, period, lo, hi)
+            report.per_county.update(counts)
+            if counts and not dry_run:
+                now = datetime.now(UTC)
+                report.enqueued += await rounds.enqueue_round(session, message, lo, hi, now=now)
+        on_batch(sum(counts.values()))
+    return report
 
 
-async def _enqueue_batch(
-    session: AsyncSession, t: Translator, period: str, batch: list, buttons: list
-) -> int:
-    await add_check_ins(session, [{"graduate_id": r.id, "period": period} for r in batch])
-    month = int(period[5:])
-    return await enqueue_many(
-        session,
-        [
-            Outgoing(
-                key=f"checkin:{period}:{row.id}",
-                kind="checkin",
-                chat_id=row.chat_id,
-                text=t("checkin-ask", name=row.name, month=month),
-                buttons=buttons,
-                graduate_id=row.id,
-            )
-            for row in batch
-        ],
-    )
+def round_message(t: Translator, period: str) -> rounds.RoundMessage:
+    """The round's message, rendered once, split where each graduate's name goes."""
+    text = t("checkin-ask", name=NAME_MARK, month=int(period[5:]))
+    return rounds.RoundMessage(period, text.split(NAME_MARK), to_json(checkin_choices(period)))
 
 
 async def send_reminders(
@@ -150,7 +140,7 @@ async def send_reminders(
                 session,
                 Outgoing(
                     key=f"checkin-remind:{period}:{row.graduate_id}",
-                    kind="reminder",
+                    kind="checkin_reminder",
                     chat_id=row.chat_id,
                     graduate_id=row.graduate_id,
                     text=t("checkin-remind", name=row.name),
