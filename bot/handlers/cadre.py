@@ -289,7 +289,8 @@ async def resolve(
     outcome = t(f"case-outcome-{callback_data.outcome}")
     key = "case-resolved" if case.resolved_at else "case-following"
     await query.answer()
-    await query.message.edit_text(t(key, id=case.id, outcome=outcome))
+    await query.message.edit_reply_markup(reply_markup=None)  # one outcome per 办结
+    await query.message.answer(t(key, id=case.id, outcome=outcome))
     await cases_service.refresh(session, cipher, t, case, TelegramCaseMessages(bot, t))
 
 
