@@ -9,11 +9,24 @@ missing locale key).
 from __future__ import annotations
 
 import pytest
-from journey import Journey, texts
-from test_checkin import register
+from journey import Journey, Person, texts
 
 pytestmark = pytest.mark.integration
 PERIOD = "2026-10"
+
+
+async def register(person: Person, name: str, phone: str) -> None:
+    """Sign up as one of the demo roster's graduates (汽车运用与维修, 隆回, 不限地区, 已就业)."""
+    await person.send("/start")
+    await person.tap("同意并开始登记")
+    for answer in (name, phone):
+        await person.send(answer)
+    await person.tap("跳过")
+    for answer in ("邵阳职业技术学院", "汽车运用与维修", "高职 2025", "隆回"):
+        await person.send(answer)
+    await person.tap("不限地区")
+    await person.tap("已就业")
+    assert "王书记" in texts(await person.tap("确认提交"))
 
 
 async def test_graduate_commands_from_someone_not_signed_up_say_how_to_sign_up(
