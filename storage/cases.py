@@ -121,8 +121,11 @@ def cases_query(
         query = query.where(Case.status.in_(OPEN_STATUSES))
     if stuck_only:
         query = query.where(Case.stuck_at.is_not(None))
-    if cadre_id is not None:
-        query = query.where(Case.cadre_id == cadre_id)
+    if cadre_id is not None:  # owned, or escalated to this person on the chain
+        escalated = select(CaseEvent.case_id).where(
+            CaseEvent.action == "escalated", CaseEvent.note == f"cadre:{cadre_id}"
+        )
+        query = query.where(or_(Case.cadre_id == cadre_id, Case.id.in_(escalated)))
     if region:
         query = (
             query.join(Graduate, Graduate.id == Case.graduate_id)

@@ -159,6 +159,8 @@ async def test_the_administrator_can_acknowledge_an_escalated_case(
         await _case_sla_at(runtime, tmp_path, opened + step * SLA + timedelta(minutes=step))
     await room.deliver()
     alert = (await _alerts(room, ADMIN, case_id))[0]
+    await room.say(ADMIN, "/cases")  # escalated cases are on the administrator's list too
+    assert f"#{case_id}" in (await room.bot_messages(ADMIN))[-1]["text"]
     await room.tap(ADMIN, alert["message_id"], button(alert, "受理"))
     async with runtime.session_factory() as session:
         case = await session.get(Case, case_id)
