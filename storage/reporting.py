@@ -21,10 +21,13 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
+    ARRAY,
+    Integer,
     Row,
     Select,
     String,
     and_,
+    any_,
     case,
     cast,
     exists,
@@ -155,15 +158,19 @@ def _roster_people(scope: Scope, *, detail: bool) -> Select:
         phone=func.coalesce(r.phone_enc, g.phone_enc),
         detail=detail,
     )
-    if detail:
+    query = select(*columns).join(Region, Region.id == r.hukou_region_id)
+    if detail:  # a batch of the ledger: each row's first graduate by index, not a full GROUP BY
         columns.append(null().label("intention"))
-    return (
-        select(*columns)
-        .join(Region, Region.id == r.hukou_region_id)
-        .outerjoin(first, first.c.rid == r.id)
-        .outerjoin(g, g.id == first.c.gid)
-        .where(*scope.clauses())
-    )
+        first_id = (
+            select(func.min(Graduate.id))
+            .where(Graduate.roster_entry_id == r.id)
+            .correlate(r)
+            .scalar_subquery()
+        )
+        query = select(*columns).join(Region, Region.id == r.hukou_region_id)
+        return query.outerjoin(g, g.id == first_id).where(*scope.clauses())
+    query = query.outerjoin(first, first.c.rid == r.id).outerjoin(g, g.id == first.c.gid)
+    return query.where(*scope.clauses())
 
 
 def _labour_people(scope: Scope, *, detail: bool) -> Select:
@@ -217,13 +224,24 @@ def _signup_people(scope: Scope, *, detail: bool) -> Select:
         LabourEntry.id_number_hash == g.id_number_hash,
         ~exists().where(RosterEntry.id_number_hash == LabourEntry.id_number_hash),
     )
-    return (
+    query = (
         select(*columns)
         .join(Region, Region.id == g.hukou_region_id)
-        .outerjoin(first, first.c.rid == g.roster_entry_id)
         .outerjoin(household, household.id == g.roster_entry_id)
-        .where(or_(first.c.gid.is_(None), first.c.gid != g.id), ~in_labour, *scope.clauses())
     )
+    if detail:  # a batch of the ledger: by index, not a full GROUP BY
+        other = aliased(Graduate)
+        first_id = (
+            select(func.min(other.id))
+            .where(other.roster_entry_id == g.roster_entry_id)
+            .correlate(g)
+            .scalar_subquery()
+        )
+        not_first = or_(g.roster_entry_id.is_(None), g.id != first_id)
+    else:
+        query = query.outerjoin(first, first.c.rid == g.roster_entry_id)
+        not_first = or_(first.c.gid.is_(None), first.c.gid != g.id)
+    return query.where(not_first, ~in_labour, *scope.clauses())
 
 
 PARTS = {"roster": _roster_people, "labour": _labour_people, "signup": _signup_people}
@@ -257,6 +275,15 @@ async def people_batch(
 # --- per-person detail for one batch of the ledger ----------------------------------------
 
 
+def _among(session: AsyncSession, column: Any, ids: Sequence[int]) -> Any:
+    """column IN ids; on PostgreSQL as = ANY(one array), which keeps the index plan for every
+    batch (a thousand separate parameters can turn into a sequential scan once the prepared
+    statement goes generic)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(cast(list(ids), ARRAY(Integer)))
+    return column.in_(ids)
+
+
 async def check_ins_of(
     session: AsyncSession, graduate_ids: Sequence[int], *, first: str, last: str
 ) -> Sequence[Row]:
@@ -267,12 +294,12 @@ async def check_ins_of(
                 CheckIn.graduate_id,
                 CheckIn.period,
                 CheckIn.status,
-                CheckIn.answered_at,
+                CheckIn.answered_at.is_not(None).label("answered"),
                 CheckIn.income_band,
                 CheckIn.stable,
             )
             .where(
-                CheckIn.graduate_id.in_(graduate_ids),
+                _among(session, CheckIn.graduate_id, graduate_ids),
                 CheckIn.period >= first,
                 CheckIn.period <= last,
             )
@@ -287,7 +314,7 @@ async def case_counts_of(
     """graduate id → (cases opened, cases resolved)."""
     rows = await session.execute(
         select(Case.graduate_id, func.count(Case.id), func.count(Case.resolved_at))
-        .where(Case.graduate_id.in_(graduate_ids))
+        .where(_among(session, Case.graduate_id, graduate_ids))
         .group_by(Case.graduate_id)
     )
     return {gid: (opened, resolved) for gid, opened, resolved in rows}
@@ -299,14 +326,14 @@ async def job_counts_of(
     """graduate id → (job notices decided, postings marked 感兴趣)."""
     notices = await session.execute(
         select(JobNotice.graduate_id, func.count(JobNotice.id))
-        .where(JobNotice.graduate_id.in_(graduate_ids))
+        .where(_among(session, JobNotice.graduate_id, graduate_ids))
         .group_by(JobNotice.graduate_id)
     )
     interest = dict(
         (
             await session.execute(
                 select(JobInterest.graduate_id, func.count(JobInterest.id))
-                .where(JobInterest.graduate_id.in_(graduate_ids))
+                .where(_among(session, JobInterest.graduate_id, graduate_ids))
                 .group_by(JobInterest.graduate_id)
             )
         ).all()
@@ -322,7 +349,10 @@ async def answers_of(
     """graduate id → their latest answer to `campaign` (e.g. 入学季's 入读意愿)."""
     rows = await session.execute(
         select(CampaignAnswer.graduate_id, CampaignAnswer.value)
-        .where(CampaignAnswer.graduate_id.in_(graduate_ids), CampaignAnswer.campaign == campaign)
+        .where(
+            _among(session, CampaignAnswer.graduate_id, graduate_ids),
+            CampaignAnswer.campaign == campaign,
+        )
         .order_by(CampaignAnswer.edition, CampaignAnswer.answered_at)
     )
     return {gid: value for gid, value in rows}
@@ -330,7 +360,9 @@ async def answers_of(
 
 async def cadre_names(session: AsyncSession, cadre_ids: Sequence[int]) -> dict[int, str]:
     """cadre id → name."""
-    rows = await session.execute(select(Cadre.id, Cadre.name).where(Cadre.id.in_(cadre_ids)))
+    rows = await session.execute(
+        select(Cadre.id, Cadre.name).where(_among(session, Cadre.id, cadre_ids))
+    )
     return dict(rows.all())
 
 

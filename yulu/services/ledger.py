@@ -221,7 +221,7 @@ async def _fill(
         session, ids, first=period.first, last=period.last
     ):
         row = by_graduate[check_in.graduate_id]
-        answered = check_in.answered_at is not None and check_in.status is not None
+        answered = bool(check_in.answered) and check_in.status is not None
         row.history[check_in.period] = check_in.status.value if answered else UNANSWERED
         if check_in.income_band:
             row.income = check_in.income_band
@@ -237,11 +237,28 @@ async def _fill(
 # --- rendering ------------------------------------------------------------------------------
 
 
-def _yes(t: Translator, value: bool) -> str:
+class _Labels:
+    """A translator that formats each argument-less key once (an export asks the same few
+    labels millions of times)."""
+
+    def __init__(self, t: Translator) -> None:
+        self._t = t
+        self._seen: dict[str, str] = {}
+
+    def __call__(self, key: str) -> str:
+        if key not in self._seen:
+            self._seen[key] = self._t(key)
+        return self._seen[key]
+
+
+Label = Callable[[str], str]  # a Translator, or _Labels around one
+
+
+def _yes(t: Label, value: bool) -> str:
     return t("yes") if value else t("no")
 
 
-def cells(row: LedgerRow, t: Translator) -> dict[str, Any]:
+def cells(row: LedgerRow, t: Label) -> dict[str, Any]:
     """The 人员台账 cells of one row, in Chinese."""
     return {
         "key": row.key,
@@ -272,7 +289,7 @@ def cells(row: LedgerRow, t: Translator) -> dict[str, Any]:
     }
 
 
-def history_cell(t: Translator, value: str | None) -> str:
+def history_cell(t: Label, value: str | None) -> str:
     """A month of the 月度状态 sheet: the answer, 未答 when asked and not answered, else blank."""
     if value is None:
         return ""
@@ -309,7 +326,7 @@ async def export_ledger(
     if suffix not in (".xlsx", ".csv"):
         raise InvalidInput("file-type", f"{path}: use a .csv or .xlsx file")
     months = period.months()
-    report = LedgerExport()
+    report, labels = LedgerExport(), _Labels(t)
     with ExitStack() as stack:
         sheets = stack.enter_context(_sheets(path, t, months))
         async with session_factory() as session:
@@ -322,8 +339,8 @@ async def export_ledger(
                 batch=batch,
                 intention_campaign=intention_campaign,
             ):
-                rendered = cells(row, t)
-                history = [history_cell(t, row.history.get(m)) for m in months]
+                rendered = cells(row, labels)
+                history = [history_cell(labels, row.history.get(m)) for m in months]
                 sheets.people(
                     [rendered[name] for name, _, _ in PEOPLE_COLUMNS]
                     + (history if sheets.joined else [])
