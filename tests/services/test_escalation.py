@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,7 +14,7 @@ from yulu.core.errors import InvalidInput, NotAllowed
 from yulu.core.i18n import get_translator
 from yulu.services import cadres, cases, places
 from yulu.services.context import Runtime
-from yulu.services.scheduler import trigger
+from yulu.services.scheduler import Calendar, trigger
 from yulu.storage.cases import cases_query
 from yulu.storage.models import (
     Cadre,
@@ -106,7 +107,9 @@ async def test_a_case_without_a_cadre_goes_to_its_own_county_never_a_neighbour(
     assert [r for r in recipients if r != 9010] == [9050, 9060]  # city, then province
 
 
-async def test_a_case_that_reaches_nobody_is_stuck_until_someone_binds(runtime: Runtime) -> None:
+async def test_a_case_that_reaches_nobody_is_stuck_until_someone_binds(
+    runtime: Runtime, caplog: pytest.LogCaptureFixture
+) -> None:
     cadre_id = await _staff(
         runtime, name="李书记", phone="13900000030", region="隆回县桃洪镇", bound=None
     )
@@ -120,6 +123,9 @@ async def test_a_case_that_reaches_nobody_is_stuck_until_someone_binds(runtime: 
     assert [c.id for c in stuck] == [case_id]
     assert events.count("skipped") == 2 and "stuck" in events
     assert await _recipients(runtime) == []
+    with caplog.at_level(logging.WARNING):
+        assert await Calendar(runtime.engine, [], tz="Asia/Shanghai").warn_stuck() == 1
+    assert any("cases list --stuck" in r.getMessage() for r in caplog.records)  # at start-up
 
     async with runtime.session_factory.begin() as session:
         (await session.get(Cadre, admin_id)).telegram_user_id = 9010

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import typer
+from sqlalchemy import select
 
 from yulu.commands.common import (
     ConfigOption,
@@ -40,8 +41,9 @@ def _at(text: str | None, tz: str) -> datetime:
     return moment.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
-def _messages(settings: Settings):  # noqa: ANN202 - the bot's editor, imported only when needed
-    """A Telegram editor for case_reveals (the token's Bot, or the local sandbox's)."""
+def _messages(settings: Settings) -> tuple[Any, Any]:
+    """A Bot and a Telegram editor for case_reveals (the token's Bot, or the local sandbox's);
+    imported only when needed, aiogram being slow to import."""
     from yulu.bot.app import create_bot
     from yulu.bot.editing import TelegramCaseMessages
     from yulu.core.config import SANDBOX_TOKEN
@@ -111,7 +113,7 @@ def jobs_list(ctx: typer.Context, config: ConfigOption = None) -> None:
 
     async def work(runtime: Runtime) -> list[list[str]]:
         async with runtime.session_factory() as session:
-            runs = {r.job: r for r in (await session.scalars(_runs())).all()}
+            runs = {r.job: r for r in (await session.scalars(select(SchedulerRun))).all()}
         now = datetime.now(UTC)
         rows = []
         for job in configured_jobs(runtime, t):
@@ -132,9 +134,3 @@ def jobs_list(ctx: typer.Context, config: ConfigOption = None) -> None:
         run_with_runtime(settings, work),
         empty=t("jobs-none"),
     )
-
-
-def _runs():  # noqa: ANN202
-    from sqlalchemy import select
-
-    return select(SchedulerRun)
