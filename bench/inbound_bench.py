@@ -1,0 +1,177 @@
+"""Inbound pipeline benchmark (issue 12): Yulu against a bare aiogram echo bot, same sandbox.
+
+    python bench/inbound_bench.py [--messages 3000] [--users 300] [--backend sqlite|postgres|both]
+                                  [--text /help] [--profile]
+
+In one run and one sandbox (no flood limits: this measures the pipeline, not Telegram): N
+messages from U users are queued, then a bare aiogram echo bot (one handler, `answer(text)`)
+is started with polling and timed until it has answered all N; the sandbox is reset, the same
+N messages are queued again, and Yulu — the dispatcher `yulu run` builds, on a fresh database
+with the U users signed up, its pacer set far above the traffic so it never holds a reply —
+is timed the same way. Prints replies/s for both and the ratio. `--profile` runs Yulu's phase
+under cProfile and prints where the time went. PostgreSQL: YULU_TEST_DATABASE_URL (default
+postgresql://postgres@127.0.0.1:5432/test); a database is created and dropped for the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import cProfile
+import io
+import logging
+import os
+import pstats
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.append(str(ROOT / "tests"))
+os.environ.setdefault("YULU_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+import aiohttp
+from aiogram import Bot, Dispatcher, Router
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import Message
+from dbutil import fresh_database
+from factories import make_graduates
+
+from yulu.bot.app import BotDeps, create_bot, create_dispatcher
+from yulu.core.config import Settings
+from yulu.core.i18n import get_translator
+from yulu.sandbox import BotApiSandbox
+from yulu.services.context import open_runtime
+from yulu.services.pacing import Pacer
+from yulu.services.understanding import Understanding
+
+TOKEN = "123456:ABC"
+SECRET = "bench-secret-key-0123456789"
+FIRST_USER = 3_000_000
+
+
+async def _queue_messages(url: str, users: list[int], per_user: int, text: str) -> None:
+    """Every user writes `per_user` messages (round-robin, so users interleave)."""
+    async with aiohttp.ClientSession() as http:
+        for _ in range(per_user):
+            await asyncio.gather(
+                *(
+                    http.post(f"{url}/sandbox/api/users/{u}/messages", json={"text": text})
+                    for u in users
+                )
+            )
+
+
+async def _timed_polling(sandbox: BotApiSandbox, bot: Bot, dispatcher: Dispatcher, n: int) -> float:
+    """Poll until the bot has sent `n` messages; seconds from start to the n-th reply."""
+    started = time.monotonic()  # the sandbox stamps its records with the same clock
+    polling = asyncio.create_task(
+        dispatcher.start_polling(
+            bot, handle_signals=False, close_bot_session=False, polling_timeout=1
+        )
+    )
+    while len(sandbox.state.stats.sent) < n:
+        await asyncio.sleep(0.01)
+        if polling.done():
+            polling.result()
+    seconds = sandbox.state.stats.sent[n - 1]["mono"] - started
+    await dispatcher.stop_polling()
+    await polling
+    return seconds
+
+
+async def echo_phase(sandbox: BotApiSandbox, users: list[int], per_user: int, text: str) -> float:
+    await _queue_messages(sandbox.url, users, per_user, text)
+    router = Router()
+
+    @router.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "")
+
+    dispatcher = Dispatcher()
+    dispatcher.include_router(router)
+    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(sandbox.url)))
+    try:
+        return await _timed_polling(sandbox, bot, dispatcher, len(users) * per_user)
+    finally:
+        await bot.session.close()
+
+
+async def yulu_phase(
+    sandbox: BotApiSandbox,
+    database_url: str,
+    users: list[int],
+    per_user: int,
+    text: str,
+    profile: cProfile.Profile | None,
+) -> float:
+    settings = Settings(
+        database_url=database_url,
+        secret_key=SECRET,
+        nlu={"model_dir": str(Path(tempfile.gettempdir()) / "yulu-bench-nlu")},
+    )
+    async with open_runtime(settings) as runtime:
+        await make_graduates(runtime, users, cadre_id=None)
+        await _queue_messages(sandbox.url, users, per_user, text)
+        t = get_translator()
+        nlu = Understanding(settings.nlu)
+        deps = BotDeps(settings, runtime.session_factory, t, runtime.cipher, nlu)
+        dispatcher = create_dispatcher(deps)
+        pacer = Pacer(rate=100_000, per_chat=100_000)  # on the path, never the bottleneck
+        bot = create_bot(TOKEN, sandbox.url, pacer=pacer)
+        try:
+            if profile is not None:
+                profile.enable()
+            return await _timed_polling(sandbox, bot, dispatcher, len(users) * per_user)
+        finally:
+            if profile is not None:
+                profile.disable()
+            await bot.session.close()
+            await nlu.close()
+
+
+async def bench(database_url: str, messages: int, users: int, text: str, profile: bool) -> dict:
+    per_user = max(1, messages // users)
+    user_ids = list(range(FIRST_USER, FIRST_USER + users))
+    sandbox = BotApiSandbox(port=0)
+    await sandbox.start()
+    profiler = cProfile.Profile() if profile else None
+    try:
+        echo_seconds = await echo_phase(sandbox, user_ids, per_user, text)
+        sandbox.state.reset()
+        yulu_seconds = await yulu_phase(sandbox, database_url, user_ids, per_user, text, profiler)
+    finally:
+        await sandbox.stop()
+    n = per_user * users
+    if profiler is not None:
+        out = io.StringIO()
+        stats = pstats.Stats(profiler, stream=out).sort_stats("tottime")
+        stats.print_stats(25)
+        print(out.getvalue())
+    return {"echo": n / echo_seconds, "yulu": n / yulu_seconds, "n": n}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=3000)
+    parser.add_argument("--users", type=int, default=300)
+    parser.add_argument("--backend", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--text", default="/help", help="what every user writes")
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    print(f"{args.messages} messages from {args.users} users, text {args.text!r}")
+    print("| backend | echo replies/s | Yulu replies/s | Yulu / echo |")
+    print("|---|---:|---:|---:|")
+    for backend in backends:
+        with tempfile.TemporaryDirectory() as folder, fresh_database(backend, Path(folder)) as url:
+            r = asyncio.run(bench(url, args.messages, args.users, args.text, args.profile))
+        print(f"| {backend} | {r['echo']:.0f} | {r['yulu']:.0f} | {r['yulu'] / r['echo']:.2f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
