@@ -7,6 +7,7 @@ import contextlib
 import importlib
 import logging
 from collections.abc import AsyncIterator
+from typing import Any
 
 from rich.console import Console
 
@@ -47,10 +48,11 @@ def serve(settings: Settings, *, demo: bool = False) -> None:
 async def _serve(settings: Settings, *, demo: bool) -> None:
     async with open_runtime(settings) as runtime:
         endpoint = _telegram_endpoint(settings, runtime, demo=demo)
-        async with endpoint as (token, api_base), _staff_console(runtime, demo=demo):
+        async with endpoint as (token, api_base), _staff_console(runtime, demo=demo) as site:
             # The chat page is already up; the Telegram framework loads meanwhile (it is the
             # slowest import by far), so a newcomer's first /start simply waits in the queue.
             serving = await asyncio.to_thread(importlib.import_module, "yulu.serving")
+            _let_console_edit(site, token, api_base)
             await serving.serve_bot(settings, runtime, token, api_base)
 
 
@@ -80,11 +82,11 @@ async def _telegram_endpoint(
 
 
 @contextlib.asynccontextmanager
-async def _staff_console(runtime: Runtime, *, demo: bool) -> AsyncIterator[None]:
+async def _staff_console(runtime: Runtime, *, demo: bool) -> AsyncIterator[Any]:
     """The staff console (工作台) beside the bot, on the same store; a busy port only warns."""
     settings = runtime.settings
     if not settings.web.enabled:
-        yield
+        yield None
         return
     from yulu.web import WebConsole  # the templates load only when the console is served
 
@@ -93,10 +95,22 @@ async def _staff_console(runtime: Runtime, *, demo: bool) -> AsyncIterator[None]
         await site.start()
     except OSError as exc:
         console.print(f"[yellow]工作台未启动 / staff console not started:[/] {exc}")
-        yield
+        yield None
         return
     console.print(f"[bold green]雨露工作台 staff console:[/] {site.url}/")
     try:
-        yield
+        yield site
     finally:
         await site.stop()
+
+
+def _let_console_edit(site: Any, token: str, api_base: str) -> None:
+    """Once aiogram is loaded: a case changed in the console edits its Telegram alerts too."""
+    if site is None:
+        return
+    from yulu.bot.app import create_bot
+    from yulu.bot.editing import TelegramCaseMessages
+    from yulu.core.i18n import get_translator
+
+    bot = create_bot(token, api_base)  # a few edits per action: not worth a share of the pacer
+    site.attach_case_messages(TelegramCaseMessages(bot, get_translator()), close=bot.session.close)

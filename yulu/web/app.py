@@ -19,11 +19,13 @@ from aiohttp import web
 
 from yulu.core.errors import InvalidInput, NotAllowed, NotFound
 from yulu.core.i18n import Translator, get_translator
+from yulu.services.cases import CaseMessages
 from yulu.services.context import Runtime
 from yulu.web import auth
 from yulu.web.context import (
     DB,
     DEMO,
+    EDITOR,
     IMPORTS,
     PRE_COOKIE,
     PRE_TOKEN,
@@ -135,7 +137,11 @@ def _harden(response: web.StreamResponse, request: web.Request) -> None:
 
 
 def create_app(
-    runtime: Runtime, *, translator: Translator | None = None, demo: bool = False
+    runtime: Runtime,
+    *,
+    translator: Translator | None = None,
+    demo: bool = False,
+    case_messages: CaseMessages | None = None,
 ) -> web.Application:
     """The console application on this runtime's store (the same store the bot uses)."""
     app = web.Application(
@@ -145,6 +151,7 @@ def create_app(
     app[TRANSLATOR] = translator or get_translator()
     app[DEMO] = demo
     app[IMPORTS] = {}
+    app[EDITOR] = [case_messages] if case_messages is not None else []
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(HERE / "templates"),
@@ -170,6 +177,7 @@ class WebConsole:
         self._app = create_app(runtime, demo=demo)
         self._runner: web.AppRunner | None = None
         self._settings = runtime.settings.web
+        self._closers: list[Callable[[], Awaitable[None]]] = []
 
     @property
     def url(self) -> str:
@@ -182,7 +190,17 @@ class WebConsole:
         await web.TCPSite(self._runner, self._settings.host, self._settings.port).start()
         log.info("staff console on %s", self.url)
 
+    def attach_case_messages(
+        self, messages: CaseMessages, *, close: Callable[[], Awaitable[None]]
+    ) -> None:
+        """Once the bot is up: case changes made here edit the Telegram messages too."""
+        self._app[EDITOR][:] = [messages]
+        self._closers.append(close)
+
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        for close in self._closers:
+            await close()
+        self._closers.clear()

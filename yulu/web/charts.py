@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from html import escape
 
 WIDTH, HEIGHT = 360, 180
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 36, 12, 14, 30
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 36, 12, 28, 30
 
 
 def _frame(title: str, body: str) -> str:
@@ -37,9 +37,14 @@ def _axes(labels: Sequence[str], top: str) -> list[str]:
 
 
 def line_chart(
-    title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]
+    title: str,
+    labels: Sequence[str],
+    series: Sequence[tuple[str, Sequence[float | None]]],
+    *,
+    empty: str = "",
 ) -> str:
-    """Lines of shares (0..1) over months; a missing value breaks the line."""
+    """Lines of shares (0..1) over months; a missing value leaves a gap; `empty` says so when
+    there is nothing to draw at all."""
     plot_w = WIDTH - PAD_LEFT - PAD_RIGHT
     plot_h = HEIGHT - PAD_TOP - PAD_BOTTOM
     step = plot_w / max(len(labels), 1)
@@ -57,8 +62,13 @@ def line_chart(
             f'<circle class="dot s{index}" cx="{x:.1f}" cy="{y:.1f}" r="3"/>' for x, y in points
         ]
         parts.append(
-            f'<text class="legend s{index}" x="{PAD_LEFT + 4 + index * 110}" y="{PAD_TOP - 2}">'
+            f'<text class="legend s{index}" x="{PAD_LEFT + 4 + index * 90}" y="12">'
             f"● {escape(name)}</text>"
+        )
+    if empty and all(v is None for _, values in series for v in values):
+        parts.append(
+            f'<text class="empty" x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle">'
+            f"{escape(empty)}</text>"
         )
     return _frame(title, "".join(parts))
 
@@ -77,7 +87,10 @@ def bar_chart(title: str, labels: Sequence[str], values: Sequence[int]) -> str:
         parts.append(
             f'<rect class="bar" x="{x:.1f}" y="{y:.1f}" width="{step * 0.6:.1f}" '
             f'height="{height:.1f}"/>'
-            f'<text class="value" x="{x + step * 0.3:.1f}" y="{y - 3:.1f}" '
-            f'text-anchor="middle">{value}</text>'
         )
+        if value:
+            parts.append(
+                f'<text class="value" x="{x + step * 0.3:.1f}" y="{y - 3:.1f}" '
+                f'text-anchor="middle">{value}</text>'
+            )
     return _frame(title, "".join(parts))

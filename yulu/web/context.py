@@ -9,6 +9,7 @@ from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.core.i18n import Translator
+from yulu.services.cases import CaseMessages
 from yulu.services.context import Runtime
 from yulu.web.scope import Staff
 
@@ -16,6 +17,8 @@ RUNTIME = web.AppKey("yulu_runtime", Runtime)
 TRANSLATOR = web.AppKey("yulu_translator", Translator)
 DEMO = web.AppKey("yulu_demo", bool)
 IMPORTS = web.AppKey("yulu_imports", dict)
+EDITOR = web.AppKey("yulu_case_messages", list)  # [CaseMessages] once the channel is up
+
 
 DB = web.RequestKey("yulu_db", AsyncSession)
 STAFF = web.RequestKey("yulu_staff", object)  # Staff | None
@@ -40,6 +43,22 @@ def runtime(request: web.Request) -> Runtime:
 
 def translator(request: web.Request) -> Translator:
     return request.app[TRANSLATOR]
+
+
+def case_messages(request: web.Request) -> CaseMessages:
+    """How to edit the messages already sent about a case (Telegram's, once the bot is up)."""
+    editors = request.app[EDITOR]
+    return editors[0] if editors else NO_EDITS
+
+
+class _NoEdits:
+    """Before the bot is up (or `yulu web` alone): only queued alerts are brought up to date."""
+
+    async def edit(self, *, chat_id: int, message_id: int, text: str, buttons: Any) -> None:
+        return None
+
+
+NO_EDITS = _NoEdits()
 
 
 def db(request: web.Request) -> AsyncSession:

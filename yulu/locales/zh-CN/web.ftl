@@ -67,6 +67,9 @@ web-fig-resolved = 已办结
 web-chart-trend = 近六个月就业率与应答率
 web-chart-cases = 近六个月新增帮扶清单
 web-month-suffix = 月
+web-chart-employment = 就业率
+web-chart-response = 应答率
+web-chart-empty = 还没有月度调查数据
 web-dashboard-statuses = 当前就业状态
 web-dashboard-definitions = 口径与 yulu report 相同：就业率 = 已回答月度调查者中就业或自主创业的比例；应答率 = 已回答 ÷ 已询问。
 

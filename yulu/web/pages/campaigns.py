@@ -70,7 +70,7 @@ async def campaign_page(request: web.Request) -> web.Response:
     ]
     return render(
         request, "campaign.html", name=name, title=t(campaign.title), edition=edition,
-        status=status, answers=answers, preview=preview, enabled=campaign.enabled,
+        state=status, answers=answers, preview=preview, enabled=campaign.enabled,
         ran=request.query.get("ran"),
     )  # fmt: skip
 

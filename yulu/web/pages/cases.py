@@ -9,13 +9,23 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.core.errors import NotAllowed
+from yulu.core.i18n import Translator
 from yulu.services import audit
 from yulu.services import cases as case_service
 from yulu.storage import console, outbox
 from yulu.storage.models import Cadre, Case, CaseReason, CaseStatus
-from yulu.web.context import db, render, runtime, see_other, staff, translator
+from yulu.web.context import (
+    case_messages,
+    db,
+    render,
+    runtime,
+    see_other,
+    staff,
+    translator,
+)
 from yulu.web.pages.paging import Pager
 
 routes = web.RouteTableDef()
@@ -140,11 +150,19 @@ async def _act(request: web.Request, verb: str) -> web.Response:
         told = t("case-handed-over", name=target.name)
     audit.record(session, actor=me.actor, action=f"case.web_{verb}", subject=f"case:{case.id}")
     await _tell_own_chat(session, t, case.id, owner_before, cadre, told, verb)
+    # The alerts already in Telegram chats now show the new state and only the buttons left.
+    await case_service.refresh(session, rt.cipher, t, case, case_messages(request))
     raise see_other(f"/cases/{case.id}?done={verb}")
 
 
 async def _tell_own_chat(
-    session, t, case_id: int, owner: Cadre | None, actor: Cadre, told: str, verb: str
+    session: AsyncSession,
+    t: Translator,
+    case_id: int,
+    owner: Cadre | None,
+    actor: Cadre,
+    told: str,
+    verb: str,
 ) -> None:
     """The owner acted on the web: their Telegram chat shows it too (others are told by the
     cases service itself)."""

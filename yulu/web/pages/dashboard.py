@@ -67,7 +67,8 @@ async def dashboard(request: web.Request) -> web.Response:
     trend = charts.line_chart(
         t("web-chart-trend"),
         labels,
-        [(t("web-fig-employment"), employment), (t("web-fig-response"), response)],
+        [(t("web-chart-employment"), employment), (t("web-chart-response"), response)],
+        empty=t("web-chart-empty"),
     )
     bars = charts.bar_chart(t("web-chart-cases"), labels, [opened.get(m, 0) for m in months])
     status_rows = [(t(f"status-{code}"), count) for code, count in sorted(statuses.items())]
