@@ -231,7 +231,7 @@ async def case_messages(session: AsyncSession, case_id: int) -> Sequence[tuple[i
     """(chat, message) of every alert about a case that Telegram accepted."""
     rows = await session.execute(
         select(OutboxMessage.chat_id, OutboxMessage.telegram_message_id).where(
-            OutboxMessage.idempotency_key.startswith(f"case:{case_id}:"),
+            OutboxMessage.idempotency_key.startswith(f"case:{case_id}:alert:"),  # not notices
             OutboxMessage.status == OutboxStatus.SENT,
             OutboxMessage.telegram_message_id.is_not(None),
         )

@@ -19,16 +19,18 @@ from yulu.bot.keyboards import menu_keyboard
 from yulu.core.config import Settings
 from yulu.core.i18n import Translator
 from yulu.services import subscription
-from yulu.storage.models import Graduate
+from yulu.storage.models import Cadre, Graduate
 
 router = Router(name="stop")
 
 
 class StopWord(Filter):
-    """A message that is one of the configured STOP words."""
+    """A message from a graduate or newcomer (not staff) that is one of the STOP words."""
 
-    async def __call__(self, message: Message, settings: Settings, **_: Any) -> bool:
-        return subscription.is_stop_word(message.text, settings.stop_words)
+    async def __call__(
+        self, message: Message, settings: Settings, cadre: Cadre | None = None, **_: Any
+    ) -> bool:
+        return cadre is None and subscription.is_stop_word(message.text, settings.stop_words)
 
 
 class Unsubscribed(Filter):

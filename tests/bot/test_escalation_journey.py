@@ -146,8 +146,20 @@ async def test_a_case_climbs_one_level_each_sla_period_until_someone_acts(
             assert any("办结" in label for label in labels)
     # … and the owner is told who did it.
     await room.deliver()
-    told = await room.bot_messages(VILLAGE)
-    assert any("孙镇长" in m["text"] and f"#{case_id}" in m["text"] for m in told)
+    told = [m for m in await room.bot_messages(VILLAGE) if "孙镇长" in m["text"]]
+    assert len(told) == 1 and "已受理" in told[0]["text"]
+
+    # The township cadre closes it; the owner's alert follows, the notice stays a notice.
+    township = (await _alerts(room, TOWNSHIP, case_id))[0]
+    await room.tap(TOWNSHIP, township["message_id"], button(township, "办结"))
+    outcomes = (await room.bot_messages(TOWNSHIP))[-1]
+    await room.tap(TOWNSHIP, outcomes["message_id"], button(outcomes, "已就业"))
+    await room.deliver()
+    village = await room.bot_messages(VILLAGE)
+    notices = [m for m in village if "孙镇长" in m["text"]]
+    assert len(notices) == 2 and not any("原因：" in m["text"] for m in notices)
+    alert = next(m for m in village if "原因" in m["text"] and "督办" not in m["text"])
+    assert "已办结" in alert["text"] and buttons(alert) == []
 
 
 async def test_the_administrator_can_acknowledge_an_escalated_case(

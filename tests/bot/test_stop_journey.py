@@ -162,3 +162,9 @@ async def test_blocking_the_bot_opens_the_case_at_once_and_unblocking_tells_the_
         assert (await session.get(Graduate, graduate_id)).unreachable_at is None
     await room.deliver()
     assert any("重新打开" in m["text"] for m in await room.bot_messages(CADRE))
+
+
+async def test_a_cadre_saying_stop_is_not_told_they_unsubscribed(room: Staffroom) -> None:
+    await _graduate(room)
+    await room.say(CADRE, "退订")
+    assert "已退订" not in (await room.bot_messages(CADRE))[-1]["text"]
