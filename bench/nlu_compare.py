@@ -22,7 +22,7 @@ from yulu.nlu.training_data import load_training_data
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 KINDS = ROOT / "tests" / "nlu" / "heldout_kinds.yml"
 HARD = ROOT / "tests" / "nlu" / "heldout_hard.yml"
-PLAIN = dict(gloss=False, tail=False, negation=False, cues=False)
+PLAIN = dict(gloss=False, tail=False, negation=False, cues=False, simplify=False)
 CANDIDATES = [
     ("char 1-3 + ComplementNB", FeatureConfig((1, 3), (0, 0), **PLAIN), "nb", 20.0, 0.0),
     ("char 1-4 + LinearSVC (calibrated)", FeatureConfig((1, 4), (0, 0), **PLAIN), "svm", 20.0, 0.0),
@@ -33,6 +33,7 @@ CANDIDATES = [
         20.0,
         0.0,
     ),
+    ("  + traditional -> simplified", FeatureConfig(**PLAIN | dict(simplify=True)), "lr", 20.0, 0.0),
     ("  + English gloss", FeatureConfig(tail=False, negation=False, cues=False), "lr", 20.0, 0.0),
     ("  + gloss + negation scope", FeatureConfig(tail=False, cues=False), "lr", 20.0, 0.0),
     (

@@ -16,7 +16,7 @@ from yulu.nlu.entities import extract_entities, warm_up
 from yulu.nlu.features import FeatureConfig, Featurizer
 from yulu.nlu.gloss import glossary_hash
 from yulu.nlu.guard import guard
-from yulu.nlu.pinyin import build_pinyin_table
+from yulu.nlu.pinyin import build_pinyin_table, build_simplified_table
 from yulu.nlu.places import Gazetteer, build_gazetteer
 from yulu.nlu.result import Parse
 from yulu.nlu.training_data import DATA_DIR, data_files, data_hash, load_training_data
@@ -54,7 +54,7 @@ def train_bundle(data_dir: Path) -> ModelBundle:
     """Train the intent model and build the place index from the data at a path."""
     started = time.perf_counter()
     data = load_training_data(data_dir)
-    featurizer = Featurizer(FeatureConfig(), build_pinyin_table())
+    featurizer = Featurizer(FeatureConfig(), build_pinyin_table(), build_simplified_table())
     model = train_intent_model(
         [e.text for e in data.examples], [e.intent for e in data.examples], featurizer=featurizer
     )

@@ -9,7 +9,7 @@ import numpy as np
 
 from yulu.nlu.classifier import DEFAULT_C, DEFAULT_TAIL_WEIGHT, make_pipeline, train_intent_model
 from yulu.nlu.features import FeatureConfig, Featurizer
-from yulu.nlu.pinyin import build_pinyin_table
+from yulu.nlu.pinyin import build_pinyin_table, build_simplified_table
 from yulu.nlu.training_data import Annotation, Example
 
 
@@ -42,7 +42,8 @@ class Predictions:
 def make_featurizer(config: FeatureConfig | None = None) -> Featurizer:
     """A featurizer with the pinyin table (built from jionlp, about a second)."""
     config = config or FeatureConfig()
-    return Featurizer(config, build_pinyin_table() if config.pinyin_ngrams[1] else {})
+    pinyin = build_pinyin_table() if config.pinyin_ngrams[1] else {}
+    return Featurizer(config, pinyin, build_simplified_table() if config.simplify else {})
 
 
 def fit_predict(

@@ -47,6 +47,7 @@ class FeatureConfig:
     tail: bool = True
     negation: bool = True
     cues: bool = True
+    simplify: bool = True
 
 
 def _ngrams(units: list[str], low: int, high: int, *, prefix: str, joiner: str) -> list[str]:
@@ -91,13 +92,19 @@ class Featurizer:
 
     config: FeatureConfig
     pinyin: dict[str, str] = field(default_factory=dict)
+    # Traditional -> simplified characters (工廠倒閉 reads as 工厂倒闭), one for one.
+    simplified: dict[str, str] = field(default_factory=dict)
     syllables: frozenset[str] = field(init=False)
+    _simplify: dict[int, str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.syllables = syllables_of(self.pinyin)
+        self._simplify = {ord(t): s for t, s in self.simplified.items() if len(t) == len(s) == 1}
 
     def __call__(self, text: str) -> list[str]:
         """Extract the features of one raw message."""
+        if self.config.simplify:
+            text = text.translate(self._simplify)
         norm = normalize(text)
         config = self.config
         low, high = config.char_ngrams

@@ -80,3 +80,8 @@ def to_syllables(
         else:
             out.append(token)
     return out
+
+
+def build_simplified_table() -> dict[str, str]:
+    """Map each traditional character to its simplified form (jionlp's table)."""
+    return dict(jionlp().traditional_simplified_loader("tra2sim_char.txt"))

@@ -83,26 +83,43 @@ class Gazetteer:
     """Surface form -> the divisions it may name, with a longest-first regex over them."""
 
     names: dict[str, tuple[Division, ...]]
+    # Pinyin spellings of provinces and cities ("guang zhou"), matched case-blind.
+    latin: dict[str, tuple[Division, ...]] = field(default_factory=dict)
     pattern: re.Pattern[str] = field(init=False)
+    latin_pattern: re.Pattern[str] | None = field(init=False)
+    _by_spelling: dict[str, tuple[Division, ...]] = field(init=False)
 
     def __post_init__(self) -> None:
         surfaces = sorted(self.names, key=len, reverse=True)
         self.pattern = re.compile("|".join(map(re.escape, surfaces)))
+        self.latin_pattern = _latin_pattern(self.latin) if self.latin else None
+        self._by_spelling = {_spelling_key(k): v for k, v in self.latin.items()}
 
-    def mentions(self, text: str) -> list[tuple[re.Match[str], Division]]:
+    def _spans(self, text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
+        """Chinese and pinyin mentions as (start, end, divisions), in text order."""
+        spans = [(m.start(), m.end(), self.names[m.group()]) for m in self.pattern.finditer(text)]
+        if self.latin_pattern is not None:
+            for match in self.latin_pattern.finditer(text):
+                key = _spelling_key(match["joined"] or match["spaced"])
+                if key in self._by_spelling:
+                    group = "joined" if match["joined"] else "spaced"
+                    spans.append((match.start(group), match.end(group), self._by_spelling[key]))
+        return sorted(spans, key=lambda span: span[0])
+
+    def mentions(self, text: str) -> list[tuple[int, int, Division]]:
         """Each place mention with the division it names, ambiguity resolved by the others."""
-        matches = list(self.pattern.finditer(text))
+        spans = self._spans(text)
         named = {
             name
-            for match in matches
-            if len(self.names[match.group()]) == 1
-            for name in (self.names[match.group()][0].province, self.names[match.group()][0].city)
+            for _, _, divisions in spans
+            if len(divisions) == 1
+            for name in (divisions[0].province, divisions[0].city)
         }
         found = []
-        for match in matches:
-            division = _choose(self.names[match.group()], named)
+        for start, end, divisions in spans:
+            division = _choose(divisions, named)
             if division is not None:
-                found.append((match, division))
+                found.append((start, end, division))
         return found
 
     def find(self, text: str, *, inferred: bool = True) -> list[dict]:
@@ -114,15 +131,15 @@ class Gazetteer:
         entities: list[dict] = []
         seen: set[tuple[str, str]] = set()
         mentions = self.mentions(text)
-        seen.update(division.entities()[0] for _, division in mentions)
-        for match, division in mentions:
+        seen.update(division.entities()[0] for _, _, division in mentions)
+        for start, end, division in mentions:
             pairs = division.entities()
             for index, (entity, name) in enumerate(pairs):
                 if index and (not inferred or (entity, name) in seen):
                     continue
                 seen.add((entity, name))
                 entities.append(
-                    {"entity": entity, "value": name, "start": match.start(), "end": match.end()}
+                    {"entity": entity, "value": name, "start": start, "end": end}
                 )
         return entities
 
@@ -183,13 +200,56 @@ def _divisions() -> list[tuple[Division, list[str]]]:
     return provinces + cities + counties
 
 
+# Joined spellings that are everyday pinyin (xian = 现/先, jian = 见, luan = 乱, shiyan = 实验).
+_EVERYDAY_SPELLINGS = frozenset({"xian", "jian", "luan", "shiyan", "yili", "dali", "aba", "yaan"})
+# A spaced spelling ("shen zhen") counts only after a word that introduces a place.
+_PLACE_WORDS = r"zai|qu|dao|hui|cong|lai|zhu|in|at|from|to|near|around"
+
+
+def _spelling_key(surface: str) -> str:
+    """The lookup key of a matched spelling: lower-case letters only ("Xi'an" -> "xian")."""
+    return re.sub(r"[^a-z]", "", surface.lower())
+
+
+def _latin_pattern(latin: dict[str, tuple[Division, ...]]) -> re.Pattern[str]:
+    """A case-blind regex over joined spellings, and spaced ones after a place word."""
+    joined = sorted({k.replace(" ", "") for k in latin} - _EVERYDAY_SPELLINGS, key=len)[::-1]
+    spaced = sorted((k for k in latin if " " in k), key=len, reverse=True)
+    spaced_alternatives = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in spaced)
+    return re.compile(
+        rf"(?<![a-z])(?:(?P<joined>{'|'.join(joined)}|xi'an)"
+        rf"|(?:{_PLACE_WORDS})\s+(?P<spaced>{spaced_alternatives}))(?![a-z])",
+        re.IGNORECASE,
+    )
+
+
+def _pinyin(name: str) -> str:
+    """The toneless pinyin of a name, syllables separated by spaces ('guang zhou')."""
+    return " ".join(re.sub(r"\d", "", s) for s in jionlp().pinyin(name, formater="simple"))
+
+
+def _latin_names(divisions: list[tuple[Division, list[str]]]) -> dict[str, tuple[Division, ...]]:
+    """Pinyin spellings of province and city short names that name exactly one division."""
+    spellings: dict[str, set[Division]] = defaultdict(set)
+    for division, surfaces in divisions:
+        if division.level != "county":
+            for surface in surfaces[1:]:  # the short names (广州, not 广州市)
+                spellings[_pinyin(surface)].add(division)
+    latin = {s: tuple(d) for s, d in spellings.items() if len(d) == 1 and " " in s}
+    # 山西 and 陕西 are both "shan xi"; the official spellings tell them apart.
+    provinces = {d.province: d for d, _ in divisions if d.level == "province"}
+    return latin | {"shan xi": (provinces["山西省"],), "shaan xi": (provinces["陕西省"],)}
+
+
 def build_gazetteer() -> Gazetteer:
     """Index every province, city and county; a higher level wins a shared surface form."""
     names: dict[str, list[Division]] = defaultdict(list)
     rank: dict[str, int] = {}
-    for division, surfaces in _divisions():
+    divisions = _divisions()
+    for division, surfaces in divisions:
         level = _LEVELS.index(division.level)
         for surface in surfaces:
             if rank.setdefault(surface, level) == level:
                 names[surface].append(division)
-    return Gazetteer({surface: tuple(found) for surface, found in names.items()})
+    found = {surface: tuple(found) for surface, found in names.items()}
+    return Gazetteer(found, _latin_names(divisions))

@@ -23,9 +23,18 @@ def fold_width(text: str) -> str:
     return text.translate(_HALF_WIDTH)
 
 
+def _toneless(text: str) -> str:
+    """Pinyin written with tone marks (wǒ shīyè le) as plain letters, ü as v."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text).replace("u\u0308", "v")
+    plain = "".join(c for c in decomposed if not (unicodedata.combining(c) and c < "\u0370"))
+    return unicodedata.normalize("NFC", plain)
+
+
 def normalize(text: str) -> str:
-    """Normalise a message for classification: width, case, digits, punctuation, repeats."""
-    text = unicodedata.normalize("NFKC", text).lower()
+    """Normalise a message for classification: width, case, tones, digits, punctuation, repeats."""
+    text = _toneless(unicodedata.normalize("NFKC", text).lower())
     text = _EMOJI_NOISE.sub("", text)
     text = _DIGITS.sub("0", text)
     text = _SEPARATORS.sub(" ", text)
