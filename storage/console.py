@@ -67,10 +67,10 @@ def _in_region(reach: Reach) -> ColumnElement[bool]:
 
 
 def _escalated(cadre_id: int) -> ColumnElement[bool]:
-    """Case owned by, or escalated to, this cadre."""
+    """Case owned by this cadre, or sent to them up the chain (alerted or escalated)."""
     sent_up = exists().where(
         CaseEvent.case_id == Case.id,
-        CaseEvent.action == "escalated",
+        CaseEvent.action.in_(("alerted", "escalated")),
         CaseEvent.note == f"cadre:{cadre_id}",
     )
     return or_(Case.cadre_id == cadre_id, sent_up)

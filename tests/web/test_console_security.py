@@ -13,7 +13,14 @@ from conftest import World, csrf_of, login_link, sign_in
 from sqlalchemy import select, update
 
 from yulu.services.context import Runtime
-from yulu.storage.models import AuditLog, CadreInvite, Case, CaseStatus, OutboxMessage
+from yulu.storage.models import (
+    AuditLog,
+    CadreInvite,
+    Case,
+    CaseEvent,
+    CaseStatus,
+    OutboxMessage,
+)
 
 pytestmark = pytest.mark.integration
 
@@ -49,6 +56,12 @@ async def test_county_admin_sees_the_county_and_city_admin_only_escalations(
     assert (await client.get(f"/cases/{world.case_a}")).status == 403
     dashboard = await (await client.get("/")).text()
     assert "<svg" in dashboard and "钱处长" in dashboard
+    async with runtime.session_factory.begin() as session:  # the chain climbs to him
+        note = f"cadre:{world.city_admin}"
+        session.add(CaseEvent(case_id=world.case_a, actor="system", action="escalated", note=note))
+    assert (await client.get(f"/cases/{world.case_a}")).status == 200
+    assert (await client.get(f"/people/{world.graduate_a}")).status == 200
+    assert (await client.get(f"/cases/{world.case_b}")).status == 403
 
 
 async def test_a_post_without_the_csrf_token_is_refused(
