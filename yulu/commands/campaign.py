@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from yulu.commands.audit import OperatorOption, operator_actor
 from yulu.commands.common import (
     ConfigOption,
     console,
@@ -280,11 +281,13 @@ def export_campaign(
             help="With --unreachable: unmasked phones for authorised staff (audit-logged)."
         ),
     ] = False,
+    operator: OperatorOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Export a campaign's answers (the ledger's 回答 columns) with Chinese headers, phones
     masked; or, with --unreachable, who the cadres must contact themselves. Audit-logged."""
     settings = settings_for(ctx, config)
+    actor = operator_actor(settings, operator)
     campaign = _campaign(settings, name)
     t = get_translator()
     edition = year or campaigns.edition_of(campaign, _today(settings))
@@ -300,7 +303,7 @@ def export_campaign(
                     campaign=campaign,
                     edition=edition,
                     full=full,
-                    actor="cli:export",
+                    actor=actor,
                 )
             return await campaigns.export_answers(
                 session,
@@ -311,7 +314,7 @@ def export_campaign(
                 campaign=campaign,
                 edition=edition,
                 tz=settings.timezone,
-                actor="cli:export",
+                actor=actor,
             )
 
     count = run_with_runtime(settings, work)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from yulu.commands.audit import OperatorOption, operator_actor
 from yulu.commands.common import (
     ConfigOption,
     console,
@@ -141,17 +142,19 @@ def match_run(
 def export_interest(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Output .csv or .xlsx file.")],
+    operator: OperatorOption = None,
     config: ConfigOption = None,
 ) -> None:
     """Export every 感兴趣/报名 (who, which posting, which cadre was told) with Chinese headers;
-    phones masked; the export is audit-logged."""
+    phones masked; the export is audit-logged with the operator's name."""
     settings = settings_for(ctx, config)
+    actor = operator_actor(settings, operator)
     t = get_translator()
 
     async def work(runtime: Runtime) -> int:
         async with runtime.session_factory.begin() as session:
             return await matching.export_interest(
-                session, runtime.cipher, t, file, tz=settings.timezone, actor="cli:export"
+                session, runtime.cipher, t, file, tz=settings.timezone, actor=actor
             )
 
     count = run_with_runtime(settings, work)
