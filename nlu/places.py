@@ -54,6 +54,7 @@ _MAJOR_CITIES = (
     "北京市 上海市 天津市 重庆市 深圳市 广州市 东莞市 佛山市 苏州市 杭州市 宁波市 南京市 武汉市 "
     "成都市 西安市 长沙市 厦门市 青岛市 郑州市 合肥市 福州市 昆明市 南宁市 贵阳市".split()
 )
+_NUMERALS = frozenset("一二两三四五六七八九十百千万")
 _SKIPPED_PROVINCES = frozenset({"香港特别行政区", "澳门特别行政区", "台湾省"})
 _DIRECT = "省直辖行政区划"
 _LEVELS = ("province", "city", "county")
@@ -171,6 +172,8 @@ def _surfaces(full: str, node: dict, *, everyday: frozenset[str] = frozenset()) 
         for a in _aliases(node)
         if len(a) >= 2 and a not in AMBIGUOUS_ALIASES and a not in everyday and a != full
     ]
+    if everyday:  # county level: 三台, 五台, 九台 are counts (修了三台车) before they are places
+        short = [a for a in short if a[0] not in _NUMERALS]
     return [full, *short]
 
 
