@@ -88,9 +88,9 @@ async def _staff_console(runtime: Runtime, *, demo: bool) -> AsyncIterator[Any]:
     if not settings.web.enabled:
         yield None
         return
-    from yulu.web import WebConsole  # the templates load only when the console is served
-
-    site = WebConsole(runtime, demo=demo and settings.uses_sandbox)
+    # Imported off the loop, as the bot's side is: the sandbox keeps answering meanwhile.
+    console_module = await asyncio.to_thread(importlib.import_module, "yulu.web")
+    site = console_module.WebConsole(runtime, demo=demo and settings.uses_sandbox)
     try:
         await site.start()
     except OSError as exc:

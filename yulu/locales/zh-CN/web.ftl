@@ -58,6 +58,7 @@ web-link-bad = 这个登录链接无效、已使用或已过期，请重新获�
 
 ## 概览.
 web-dashboard-period = { $period }
+web-fig-people = 台账人数
 web-fig-graduates = 登记毕业生
 web-fig-employment = 本月就业率
 web-fig-response = 本月应答率
@@ -156,6 +157,7 @@ web-campaign-closed = 不在活动期
 web-campaign-disabled = 已停用
 web-campaign-status = 发送情况
 web-campaign-answered = 已回答
+web-campaign-none-sent = 今年还没有发送。
 web-campaign-answers = 回答分布
 web-campaign-failures = 失败原因
 web-campaign-preview = 预览

@@ -14,6 +14,15 @@ routes = web.RouteTableDef()
 ACTIONS = ("graduate", "case", "web", "roster", "posting", "campaign", "cadre")
 
 
+def who(actor: str) -> str:
+    """A console actor ("web:cadre:7:赵主任") as its name and id; others as recorded."""
+    kind, _, rest = actor.partition("web:cadre:")
+    if kind or not rest:
+        return actor
+    number, _, name = rest.partition(":")
+    return f"{name}（#{number}）" if name else actor
+
+
 @routes.get("/audit")
 async def audit_log(request: web.Request) -> web.Response:
     me, session = staff(request), db(request)
@@ -25,7 +34,7 @@ async def audit_log(request: web.Request) -> web.Response:
     rows = [
         {
             "at": row.at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
-            "actor": row.actor,
+            "actor": who(row.actor),
             "action": row.action,
             "subject": row.subject or "",
             "detail": ", ".join(f"{k}={v}" for k, v in (row.detail or {}).items()),
