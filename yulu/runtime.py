@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import importlib
 import logging
-from collections.abc import AsyncIterator
-from typing import Any
+import os
+import signal
+import sys
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any, NoReturn, TypeVar
 
 from rich.console import Console
 
@@ -19,6 +24,8 @@ from yulu.storage.engine import create_engine, sqlite_file
 
 log = logging.getLogger(__name__)
 console = Console(stderr=True)
+T = TypeVar("T")
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def prepare_database(settings: Settings) -> None:
@@ -38,22 +45,102 @@ def prepare_database(settings: Settings) -> None:
         )
 
 
-def serve(settings: Settings, *, demo: bool = False) -> None:
-    """Run the bot until interrupted."""
+def serve(settings: Settings, *, demo: bool = False) -> NoReturn:
+    """Run the bot until SIGINT or SIGTERM, shut it down in order, then end the process."""
     cipher_for(settings)  # fail fast on a missing production key, before anything starts
     prepare_database(settings)
     asyncio.run(_serve(settings, demo=demo))
+    _end_process()
+
+
+def _end_process() -> NoReturn:
+    """Exit now that everything is closed, skipping the interpreter's own teardown.
+
+    Freeing the Telegram framework and the NLU model object by object takes the interpreter
+    one to three seconds after the bot has already stopped; a process manager's stop (and the
+    tests) expect the process gone within 3 s of the signal. The database, the sockets and the
+    sandbox are closed by then, and the logs are flushed here.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
 
 
 async def _serve(settings: Settings, *, demo: bool) -> None:
+    stop = _stop_on_signals()
+    asyncio.get_running_loop().set_default_executor(_DaemonThreads())
     async with open_runtime(settings) as runtime:
         endpoint = _telegram_endpoint(settings, runtime, demo=demo)
         async with endpoint as (token, api_base), _staff_console(runtime, demo=demo) as site:
             # The chat page is already up; the Telegram framework loads meanwhile (it is the
             # slowest import by far), so a newcomer's first /start simply waits in the queue.
-            serving = await asyncio.to_thread(importlib.import_module, "yulu.serving")
-            _let_console_edit(site, token, api_base)
-            await serving.serve_bot(settings, runtime, token, api_base)
+            loading = asyncio.to_thread(importlib.import_module, "yulu.serving")
+            serving = await _unless_stopped(stop, loading)
+            if serving is not None:
+                _let_console_edit(site, token, api_base)
+                await serving.serve_bot(settings, runtime, token, api_base, stop=stop)
+    log.info("stopped")
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event set by SIGINT or SIGTERM, whatever dispositions the process inherited.
+
+    A shell starts a background job (`yulu run &`) with SIGINT ignored, and Python then never
+    raises KeyboardInterrupt; a process manager stops with SIGTERM. Both end the run the same
+    way: the event is set and every part shuts down in order.
+    """
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+
+    def received(signum: signal.Signals) -> None:
+        log.info("%s received: stopping", signum.name)
+        stop.set()
+
+    for signum in STOP_SIGNALS:
+        with contextlib.suppress(NotImplementedError):  # no loop signal handlers on Windows
+            loop.add_signal_handler(signum, received, signum)
+    return stop
+
+
+async def _unless_stopped(stop: asyncio.Event, work: Awaitable[T]) -> T | None:
+    """The result of `work`, or None if `stop` is set first (the work is then abandoned)."""
+    task = asyncio.ensure_future(work)
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({task, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    stopped.cancel()
+    if task.done():
+        return task.result()
+    task.cancel()
+    return None
+
+
+class _DaemonThreads(concurrent.futures.ThreadPoolExecutor):
+    """The loop's default executor: one daemon thread per call, never waited for at exit.
+
+    Work handed to a thread (importing the Telegram framework, training the NLU model) cannot
+    be interrupted; with the standard executor a stop would wait until it finished, seconds on
+    a busy machine. A stopping process abandons it instead.
+    """
+
+    def submit(
+        self, fn: Callable[..., T], /, *args: Any, **kwargs: Any
+    ) -> concurrent.futures.Future[T]:
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+
+        def run() -> None:
+            if not future.set_running_or_notify_cancel():
+                return
+            try:
+                future.set_result(fn(*args, **kwargs))
+            except BaseException as exc:  # handed to whoever awaits the future
+                future.set_exception(exc)
+
+        threading.Thread(target=run, name="yulu-worker", daemon=True).start()
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        """Nothing to join: the threads are daemons."""
 
 
 @contextlib.asynccontextmanager

@@ -29,6 +29,7 @@ from yulu.storage.locks import Leadership
 from yulu.storage.pacing import shared_budget
 
 log = logging.getLogger(__name__)
+STOP_GRACE_SECONDS = 1.0
 
 
 async def serve_bot(
@@ -56,9 +57,24 @@ async def serve_bot(
             await stop.wait()
     finally:
         stop.set()
-        await asyncio.gather(*workers, return_exceptions=True)
+        await _finish(workers, grace=STOP_GRACE_SECONDS)
         await understanding.close()
         await bot.session.close()
+
+
+async def _finish(tasks: list[asyncio.Task], *, grace: float) -> None:
+    """Give the sender and the calendar `grace` seconds to finish, then cancel what is left.
+
+    A stop must end within seconds (a process manager's stop, Ctrl-C). What a cancel cuts
+    short is safe to repeat: a job's transaction rolls back and the calendar catches it up on
+    the next start; a message on the wire may go out twice, as after a kill -9 (README).
+    """
+    if not tasks:
+        return
+    _, pending = await asyncio.wait(tasks, timeout=grace)
+    for task in pending:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def token_pacer(settings: Settings, runtime: Runtime, *, bot_id: int) -> Pacer:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -120,22 +121,34 @@ async def test_token_never_reaches_the_log(
     assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text
 
 
-def test_python_m_sandbox_serves_until_interrupted() -> None:
+def _ignore_sigint() -> None:
+    """What a shell does to a background job (`python -m yulu.sandbox &`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_python_m_sandbox_serves_until_interrupted(signum: signal.Signals) -> None:
+    """It serves until Ctrl-C or a process manager's stop, and is gone within 3 s of either,
+    even started as a background job (SIGINT ignored)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "yulu.sandbox", "--port", "0", "--limits"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        preexec_fn=_ignore_sigint,
     )
     try:
         line = process.stdout.readline()  # type: ignore[union-attr]
         url = re.search(r"http://\S+", line).group(0)  # type: ignore[union-attr]
         assert url.startswith("http://127.0.0.1:") and not url.endswith(":0")
         asyncio.run(_check_running(url))
+        process.send_signal(signum)
+        assert process.wait(timeout=3) == 0
     finally:
-        process.send_signal(2)  # Ctrl-C
-        assert process.wait(timeout=10) == 0
+        if process.poll() is None:  # never leave it running, whatever failed above
+            process.kill()
+            process.wait()
 
 
 async def _check_running(url: str) -> None:

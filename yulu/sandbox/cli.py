@@ -31,7 +31,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 async def serve(args: argparse.Namespace) -> None:
-    """Run the sandbox until cancelled."""
+    """Run the sandbox until SIGINT or SIGTERM."""
     sandbox = BotApiSandbox(
         host=args.host,
         port=args.port,
@@ -43,9 +43,13 @@ async def serve(args: argparse.Namespace) -> None:
         f"Bot API sandbox: {sandbox.url}  (chat page at /, Bot API at /bot<token>/<method>)",
         flush=True,
     )
+    # Both signals, explicitly: a shell's background job (`python -m yulu.sandbox &`) starts
+    # with SIGINT ignored, so Ctrl-C's KeyboardInterrupt cannot be relied on.
     stopped = asyncio.Event()
-    with contextlib.suppress(NotImplementedError):  # no signal handlers on Windows
-        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stopped.set)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):  # no loop signal handlers on Windows
+            loop.add_signal_handler(signum, stopped.set)
     try:
         await stopped.wait()
     finally:
