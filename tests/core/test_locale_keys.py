@@ -44,6 +44,9 @@ def expansions() -> dict[str, frozenset[str]]:
     """f-string key templates whose variable part the code enumerates: template → values."""
     from yulu.bot.app import COMMANDS
     from yulu.bot.editing import STAFF_COMMANDS
+    from yulu.commands.audit import AUDIT_COLUMNS
+    from yulu.commands.followup import HISTORY_COLUMNS
+    from yulu.commands.scheduled import JOB_COLUMNS
     from yulu.services import cases, checkin
     from yulu.storage.models import (
         CaseReason,
@@ -64,6 +67,9 @@ def expansions() -> dict[str, frozenset[str]]:
         "case-event-*": _values(cases.EVENT_ACTIONS),
         "staff-level-*": _values(StaffLevel),
         "staff-command-*": _values(STAFF_COMMANDS),
+        "audit-column-*": _values(AUDIT_COLUMNS),
+        "jobs-column-*": _values(JOB_COLUMNS),
+        "case-history-column-*": _values(HISTORY_COLUMNS),
         "checkin-choice-*": _values(checkin.CHOICE_STATUS),
         "checkin-income-*": frozenset(code for code, _, _ in checkin.INCOME_BANDS),
         # record_choice answers employed, lost_job and further_study with keys of their own;

@@ -20,6 +20,7 @@ from yulu.core.i18n import get_translator
 from yulu.services.context import Runtime
 from yulu.storage.people import audit_query
 
+AUDIT_COLUMNS = ("at", "actor", "action", "subject", "detail")
 audit_app = typer.Typer(help="The audit log (审计日志): who saw or changed what, and when.")
 
 OperatorOption = Annotated[
@@ -89,9 +90,8 @@ def audit_list(
             for e in entries
         ]
 
-    columns = ("at", "actor", "action", "subject", "detail")
     emit_table(
-        [t(f"audit-column-{c}") for c in columns],
+        [t(f"audit-column-{c}") for c in AUDIT_COLUMNS],
         run_with_runtime(settings, work),
         empty=t("audit-none"),
     )

@@ -48,6 +48,7 @@ CASE_COLUMNS = (
     "outcome",
 )
 EXPORT_COLUMNS = (*CASE_COLUMNS, "path", "notes")
+HISTORY_COLUMNS = ("at", "who", "what", "note")
 
 
 @checkin_app.command("run")
@@ -151,8 +152,8 @@ def cases_show(
     for column in CASE_COLUMNS:
         out.print(f"{t(f'case-column-{column}')}: {row[column]}")
     emit_table(
-        [t(f"case-history-column-{c}") for c in ("at", "who", "what", "note")],
-        [[e["at"], e["who"], e["what"], e["note"]] for e in events],
+        [t(f"case-history-column-{c}") for c in HISTORY_COLUMNS],
+        [[e[c] for c in HISTORY_COLUMNS] for e in events],
         empty=t("case-history-none"),
     )
 

@@ -24,6 +24,7 @@ from yulu.services.scheduled import configured_jobs, job_functions
 from yulu.services.scheduler import Calendar, Job, next_fire_time
 from yulu.storage.models import SchedulerRun
 
+JOB_COLUMNS = ("name", "cron", "last", "next")
 jobs_app = typer.Typer(
     help="Scheduled jobs: list them with their last and next runs, run one now.",
     no_args_is_help=True,
@@ -130,7 +131,7 @@ def jobs_list(ctx: typer.Context, config: ConfigOption = None) -> None:
         return rows
 
     emit_table(
-        [t(f"jobs-column-{c}") for c in ("name", "cron", "last", "next")],
+        [t(f"jobs-column-{c}") for c in JOB_COLUMNS],
         run_with_runtime(settings, work),
         empty=t("jobs-none"),
     )

@@ -137,4 +137,3 @@ jobs-never = 从未运行
 jobs-none = 没有配置定时任务
 jobs-unknown = 没有名为 { $name } 的任务；可用：{ $names }
 jobs-ran = 已运行 { $name }（按 { $at }）：{ $result }
-cases-stuck-warning = ⚠️ 有 { $count } 件帮扶清单无人可通知（链上的人都没有绑定 Telegram）：yulu cases list --stuck
