@@ -14,10 +14,12 @@ from factories import graduate
 from yulu.core.config import Settings
 from yulu.services import cadres, places
 from yulu.services.context import Runtime
+from yulu.services.demo import demo_id_number
 from yulu.storage.models import CadreRole, Case, CaseReason
 from yulu.web import auth, create_app
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+ID_A = demo_id_number("20050312", 1)  # 李小红's ID number
 
 
 @pytest.fixture
@@ -61,6 +63,7 @@ async def build_world(runtime: Runtime) -> World:
         xinhua = await places.region_for(session, places.county("新化"))
         await session.flush()
         ga = graduate(cipher, user_id=1001, region_id=longhui.id, cadre_id=a.id, name="李小红")
+        ga.id_number_enc, ga.id_number_hash = cipher.encrypt(ID_A), cipher.lookup_hash(ID_A)
         gb = graduate(cipher, user_id=1002, region_id=xinhua.id, cadre_id=b.id, name="张伟")
         session.add_all([ga, gb])
         await session.flush()

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aiohttp.test_utils import TestClient
-from conftest import World, csrf_of, login_link, sign_in
+from conftest import ID_A, World, csrf_of, login_link, sign_in
 from sqlalchemy import select, update
 
 from yulu.services.context import Runtime
@@ -19,6 +19,7 @@ from yulu.storage.models import (
     Case,
     CaseEvent,
     CaseStatus,
+    ConversationState,
     OutboxMessage,
 )
 
@@ -147,18 +148,23 @@ async def test_no_page_or_log_shows_a_full_number_unless_revealed(
     client: TestClient, runtime: Runtime, world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    full_phone = "13500001001"
+    full_phone, full_id = "13500001001", ID_A
     csrf = await sign_in(client, runtime, "13900000000")
     pages = ["/", "/cases?status=all", f"/cases/{world.case_a}", "/people",
              f"/people/{world.graduate_a}", "/audit", "/people/export"]  # fmt: skip
     searched = await client.post("/people/search", data={"q": full_phone, "csrf": csrf})
     assert "李小红" in await searched.text() and full_phone not in str(searched.url)
+    by_id = await client.post("/people/search", data={"q": full_id, "csrf": csrf})
+    assert "李小红" in await by_id.text() and full_id not in str(by_id.url)
     for path in pages:
         body = await (await client.get(path)).text()
-        assert full_phone not in body and "135****1001" in body or path in ("/", "/audit")
-    revealed = await client.post(f"/people/{world.graduate_a}/reveal", data={"csrf": csrf})
-    assert full_phone in await revealed.text()
-    assert full_phone not in caplog.text
+        assert full_phone not in body and full_id not in body, path
+        assert "135****1001" in body or path in ("/", "/audit")
+    revealed = await (
+        await client.post(f"/people/{world.graduate_a}/reveal", data={"csrf": csrf})
+    ).text()
+    assert full_phone in revealed and full_id in revealed
+    assert full_phone not in caplog.text and full_id not in caplog.text
     async with runtime.session_factory() as session:
         rows = (await session.scalars(select(AuditLog))).all()
     views = [r for r in rows if r.action == "graduate.view_full"]
@@ -167,3 +173,35 @@ async def test_no_page_or_log_shows_a_full_number_unless_revealed(
     ]
     assert {"graduate.view", "graduate.export", "case.view"} <= {r.action for r in rows}
     assert not any(full_phone in f"{r.subject} {r.detail}" for r in rows)
+    assert not any(full_id in f"{r.subject} {r.detail}" for r in rows)
+
+
+async def test_session_cookie_is_httponly_samesite_secure_over_https_and_ends_when_idle(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    token = await login_link(runtime, "13900000001")
+    page = await client.get(f"/login/link/{token}")
+    response = await client.post(
+        f"/login/link/{token}",
+        data={"csrf": csrf_of(await page.text())},
+        headers={"X-Forwarded-Proto": "https"},
+        allow_redirects=False,
+    )
+    cookie = response.cookies["yulu_session"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax" and cookie["secure"]
+    assert "13900000001" not in cookie.value
+    assert (await client.get("/cases")).status == 200
+    async with runtime.session_factory.begin() as session:
+        idle = datetime.now(UTC) - timedelta(minutes=runtime.settings.web.idle_timeout_minutes + 1)
+        await session.execute(
+            update(ConversationState)
+            .where(ConversationState.key.startswith("web-session:"))
+            .values(updated_at=idle)
+        )
+    assert (await client.get("/cases", allow_redirects=False)).status == 303
+    # Sign-out removes the session on the server: the old cookie is worthless.
+    csrf = await sign_in(client, runtime, "13900000001")
+    kept = client.session.cookie_jar.filter_cookies(client.make_url("/"))["yulu_session"].value
+    await client.post("/logout", data={"csrf": csrf})
+    client.session.cookie_jar.update_cookies({"yulu_session": kept})
+    assert (await client.get("/cases", allow_redirects=False)).status == 303

@@ -20,6 +20,7 @@ from yulu.web.context import (
     set_cookie,
     translator,
 )
+from yulu.web.scope import staff_for
 
 routes = web.RouteTableDef()
 DEMO_ADMIN_PHONE = "13900000000"  # yulu.services.demo's 赵主任
@@ -105,7 +106,10 @@ async def demo_sign_in(request: web.Request) -> web.Response:
 
 
 async def _signed_in(request: web.Request, cadre: Cadre) -> web.Response:
-    cookie = await auth.open_session(db(request), runtime(request).cipher, cadre)
+    cipher, previous = runtime(request).cipher, request.cookies.get(SESSION_COOKIE)
+    if previous:  # a new sign-in never keeps an old session id alive (fixation)
+        await auth.close_session(db(request), cipher, previous, actor=staff_for(cadre).actor)
+    cookie = await auth.open_session(db(request), cipher, cadre)
     response = see_other("/")
     set_cookie(request, response, SESSION_COOKIE, cookie)
     raise response
