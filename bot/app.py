@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import BaseMiddleware, Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.middleware import FSMContextMiddleware
 from aiogram.fsm.storage.base import BaseEventIsolation
-from aiogram.fsm.storage.memory import SimpleEventIsolation
-from aiogram.types import BotCommand
+from aiogram.fsm.storage.memory import DisabledEventIsolation, SimpleEventIsolation
+from aiogram.types import BotCommand, TelegramObject
 from aiohttp import ClientError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -58,20 +61,51 @@ def create_bot(token: str, api_base: str, *, pacer: Pacer | None = None) -> Bot:
 def create_dispatcher(
     deps: BotDeps, *, events_isolation: BaseEventIsolation | None = None
 ) -> Dispatcher:
-    """The dispatcher with SQL-backed FSM, the per-update session, and every router."""
+    """The dispatcher with SQL-backed FSM, the per-update session, and every router.
+
+    Middlewares, outermost first: one update per chat at a time (the FSM's event isolation),
+    then the update's session (dedupe row, one commit), then the FSM state read *through that
+    session*, then who is talking. aiogram's own FSM middleware would read the state before
+    the session exists, in a second connection and transaction of its own, on every update.
+    """
+    isolation = events_isolation or SimpleEventIsolation()
+    storage = SqlStorage(deps.session_factory)
     dispatcher = Dispatcher(
-        storage=SqlStorage(deps.session_factory),
-        events_isolation=events_isolation or SimpleEventIsolation(),
+        storage=storage,
+        events_isolation=isolation,
+        disable_fsm=True,
         settings=deps.settings,
         session_factory=deps.session_factory,
         t=deps.translator,
         cipher=deps.cipher,
         nlu=deps.nlu,
     )
+    dispatcher.update.outer_middleware(OneChatAtATime(dispatcher.fsm, isolation))
     dispatcher.update.outer_middleware(UpdateSessionMiddleware(deps.session_factory))
+    dispatcher.update.outer_middleware(FSMContextMiddleware(storage, DisabledEventIsolation()))
     dispatcher.update.outer_middleware(WhoIsTalking())
     dispatcher.include_routers(*[_detached(router) for router in get_routers()])
     return dispatcher
+
+
+class OneChatAtATime(BaseMiddleware):
+    """The FSM's event isolation, taken before the update's session opens (see above)."""
+
+    def __init__(self, fsm: FSMContextMiddleware, isolation: BaseEventIsolation) -> None:
+        self._fsm = fsm
+        self._isolation = isolation
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        context = self._fsm.resolve_event_context(data["bot"], data)
+        if context is None:
+            return await handler(event, data)
+        async with self._isolation.lock(key=context.key):
+            return await handler(event, data)
 
 
 def _detached(router: Router) -> Router:
