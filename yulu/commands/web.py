@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 
 from yulu.commands.common import ConfigOption, console, out, run_with_runtime, settings_for
-from yulu.core.errors import YuluError
+from yulu.core.errors import NotFound, YuluError
+from yulu.core.i18n import get_translator
 from yulu.services.context import Runtime
 
 web_app = typer.Typer(
@@ -64,14 +65,21 @@ def login_link(
 
     settings = settings_for(ctx, config)
 
-    async def work(runtime: Runtime) -> tuple[str, str]:
-        async with runtime.session_factory.begin() as session:
-            token, cadre = await auth.issue_link(
-                session, runtime.cipher, phone=phone, web=settings.web, actor="cli"
-            )
-            return token, cadre.name
+    async def work(runtime: Runtime) -> tuple[str, str] | None:
+        try:
+            async with runtime.session_factory.begin() as session:
+                token, cadre = await auth.issue_link(
+                    session, runtime.cipher, phone=phone, web=settings.web, actor="cli"
+                )
+                return token, cadre.name
+        except NotFound:
+            return None
 
-    token, name = run_with_runtime(settings, work)
+    issued = run_with_runtime(settings, work)
+    if issued is None:
+        console.print(f"[red]{get_translator()('web-unknown-phone')}[/]")
+        raise typer.Exit(1)
+    token, name = issued
     out.print(
         f"{name}：{settings.web.url}/login/link/{token}"
         f"（{settings.web.login_ttl_minutes} 分钟内有效，只能使用一次）",
