@@ -183,7 +183,7 @@ def cadre_add(
                 role=role,
                 actor=actor,
             )
-            return cadre.id, cadre.region.full_name
+            return cadre.id, cadre.region.full_name + (cadre.area or "")
 
     try:
         cadre_id, region_name = run_with_runtime(settings, work)
