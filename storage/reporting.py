@@ -14,7 +14,9 @@ database group and count (the figures): Python only ever holds one batch or the 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -22,10 +24,14 @@ from typing import Any
 
 from sqlalchemy import (
     ARRAY,
+    Column,
+    Index,
     Integer,
+    MetaData,
     Row,
     Select,
     String,
+    Table,
     and_,
     any_,
     case,
@@ -33,10 +39,12 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    insert,
     literal,
     null,
     or_,
     select,
+    text,
     union_all,
     update,
 )
@@ -482,16 +490,47 @@ async def people_counts(session: AsyncSession, scope: Scope, *, by: str | None) 
     ).all()
 
 
-def _graduates(scope: Scope, by: str | None) -> tuple[Any, Any]:
+@asynccontextmanager
+async def graduate_groups(
+    session: AsyncSession, scope: Scope, *, by: str | None
+) -> AsyncIterator[Table]:
+    """The signed-up people in scope as a temporary table (graduate_id, grp), for the figures.
+
+    The people query is a UNION over three tables with a GROUP BY inside; evaluating it once
+    and joining check-ins, cases and notices to a plain indexed table is several times faster
+    than repeating it in every figure.
+    """
     people = people_query(scope).subquery()
-    return people, _dimension(people, by)
+    grp = _dimension(people, by)
+    name = f"yulu_groups_{uuid.uuid4().hex[:12]}"
+    table = Table(
+        name,
+        MetaData(),
+        Column("graduate_id", Integer),
+        Column("grp", grp.type if grp is not None else String()),
+        Index(f"ix_{name}", "graduate_id"),
+        prefixes=["TEMPORARY"],
+    )
+    await session.run_sync(lambda sync: table.create(sync.connection()))
+    source = select(people.c.graduate_id, *_head(grp)).where(people.c.graduate_id.is_not(None))
+    try:
+        await session.execute(insert(table).from_select(["graduate_id", "grp"], source))
+        if session.get_bind().dialect.name == "postgresql":
+            await session.execute(text(f"ANALYZE {name}"))  # autovacuum skips temporary tables
+        yield table
+    finally:
+        await session.run_sync(lambda sync: table.drop(sync.connection()))
+
+
+def _graduates(groups: Table) -> tuple[Any, Any]:
+    return groups, groups.c.grp
 
 
 async def check_in_counts(
-    session: AsyncSession, scope: Scope, *, by: str | None, first: str, last: str
+    session: AsyncSession, groups: Table, *, first: str, last: str
 ) -> Sequence[Row]:
     """Per group: check-ins asked and answered in months first..last."""
-    people, grp = _graduates(scope, by)
+    people, grp = _graduates(groups)
     return (
         await session.execute(
             select(*_head(grp), func.count(CheckIn.id), func.count(CheckIn.answered_at))
@@ -515,10 +554,10 @@ def _latest(first: str, last: str, *, income: bool) -> Any:
 
 
 async def latest_status_counts(
-    session: AsyncSession, scope: Scope, *, by: str | None, first: str, last: str
+    session: AsyncSession, groups: Table, *, first: str, last: str
 ) -> Sequence[Row]:
     """Per group and status: graduates whose latest answer in first..last was that status."""
-    people, grp = _graduates(scope, by)
+    people, grp = _graduates(groups)
     latest = _latest(first, last, income=False)
     return (
         await session.execute(
@@ -535,10 +574,10 @@ async def latest_status_counts(
 
 
 async def income_counts(
-    session: AsyncSession, scope: Scope, *, by: str | None, first: str, last: str
+    session: AsyncSession, groups: Table, *, first: str, last: str
 ) -> Sequence[Row]:
     """Per group and band: graduates whose latest income band in first..last was that band."""
-    people, grp = _graduates(scope, by)
+    people, grp = _graduates(groups)
     latest = _latest(first, last, income=True)
     return (
         await session.execute(
@@ -556,14 +595,13 @@ async def income_counts(
 
 async def income_pairs(
     session: AsyncSession,
-    scope: Scope,
+    groups: Table,
     *,
-    by: str | None,
     now: tuple[str, str],
     before: tuple[str, str],
 ) -> Sequence[Row]:
     """Per group and (band before, band now): the same graduates' latest bands in two periods."""
-    people, grp = _graduates(scope, by)
+    people, grp = _graduates(groups)
     latest_now, latest_before = (_latest(*now, income=True), _latest(*before, income=True))
     now_row, before_row = aliased(CheckIn), aliased(CheckIn)
     return (
@@ -592,10 +630,10 @@ async def income_pairs(
 
 
 async def case_times(
-    session: AsyncSession, scope: Scope, *, by: str | None, start: datetime, end: datetime
+    session: AsyncSession, groups: Table, *, start: datetime, end: datetime
 ) -> Sequence[Row]:
     """Per case opened in [start, end): group, reason, opened, acknowledged, resolved."""
-    people, grp = _graduates(scope, by)
+    people, grp = _graduates(groups)
     return (
         await session.execute(
             select(*_head(grp), Case.reason, Case.opened_at, Case.acknowledged_at, Case.resolved_at)
@@ -607,10 +645,10 @@ async def case_times(
 
 
 async def notice_counts(
-    session: AsyncSession, scope: Scope, *, by: str | None, start: datetime, end: datetime
+    session: AsyncSession, groups: Table, *, start: datetime, end: datetime
 ) -> Sequence[Row]:
     """Per group: job notices Telegram accepted in [start, end)."""
-    people, grp = _graduates(scope, by)
+    people, grp = _graduates(groups)
     return (
         await session.execute(
             select(*_head(grp), func.count())
@@ -628,10 +666,10 @@ async def notice_counts(
 
 
 async def interest_counts(
-    session: AsyncSession, scope: Scope, *, by: str | None, start: datetime, end: datetime
+    session: AsyncSession, groups: Table, *, start: datetime, end: datetime
 ) -> Sequence[Row]:
     """Per group: postings marked 感兴趣/报名 in [start, end)."""
-    people, grp = _graduates(scope, by)
+    people, grp = _graduates(groups)
     return (
         await session.execute(
             select(*_head(grp), func.count())
@@ -670,10 +708,10 @@ async def tracer_counts(
 
 
 async def monthly_counts(
-    session: AsyncSession, scope: Scope, *, by: str | None, first: str, last: str
+    session: AsyncSession, groups: Table, *, first: str, last: str
 ) -> Sequence[Row]:
     """Per group, month and status: check-ins asked (status None: not answered)."""
-    people, grp = _graduates(scope, by)
+    people, grp = _graduates(groups)
     return (
         await session.execute(
             select(*_head(grp), CheckIn.period, CheckIn.status, func.count())

@@ -291,38 +291,38 @@ async def summary(
         raise InvalidInput("report-by", f"--by: one of {', '.join(DIMENSIONS)}")
     tallies: dict[Any, _Tally] = defaultdict(_Tally)
     start, end = period.bounds(tz)
-    args = {"by": by}
     months = {"first": period.first, "last": period.last}
     for grp, people, signed_up, verified, reachable, new_labour in await reporting.people_counts(
-        session, scope, **args
+        session, scope, by=by
     ):
         tally = tallies[grp]
         tally.people, tally.signed_up, tally.new_labour = people, signed_up, new_labour
         tally.verified, tally.reachable = int(verified or 0), int(reachable or 0)
-    for grp, asked, answered in await reporting.check_in_counts(session, scope, **args, **months):
-        tallies[grp].asked, tallies[grp].answered = asked, answered
-    for grp, status, count in await reporting.latest_status_counts(
-        session, scope, **args, **months
-    ):
-        tallies[grp].statuses[_code(status)] += count
-    for grp, band, count in await reporting.income_counts(session, scope, **args, **months):
-        tallies[grp].bands[band] += count
-    before = period.year_before()
-    for grp, then, band, count in await reporting.income_pairs(
-        session, scope, **args, now=(period.first, period.last), before=(before.first, before.last)
-    ):
-        move = BAND_RANK.get(band, 0) - BAND_RANK.get(then, 0)
-        tallies[grp].band_moves[(move > 0) - (move < 0)] += count
-    _add_cases(
-        tallies,
-        await reporting.case_times(session, scope, **args, start=start, end=end),
-        sla=timedelta(hours=sla_hours),
-        now=now or datetime.now(UTC),
-    )
-    for grp, count in await reporting.notice_counts(session, scope, **args, start=start, end=end):
-        tallies[grp].notices = count
-    for grp, count in await reporting.interest_counts(session, scope, **args, start=start, end=end):
-        tallies[grp].interest = count
+    async with reporting.graduate_groups(session, scope, by=by) as groups:
+        for grp, asked, answered in await reporting.check_in_counts(session, groups, **months):
+            tallies[grp].asked, tallies[grp].answered = asked, answered
+        for grp, status, count in await reporting.latest_status_counts(session, groups, **months):
+            tallies[grp].statuses[_code(status)] += count
+        for grp, band, count in await reporting.income_counts(session, groups, **months):
+            tallies[grp].bands[band] += count
+        before = period.year_before()
+        for grp, then, band, count in await reporting.income_pairs(
+            session, groups, now=(period.first, period.last), before=(before.first, before.last)
+        ):
+            move = BAND_RANK.get(band, 0) - BAND_RANK.get(then, 0)
+            tallies[grp].band_moves[(move > 0) - (move < 0)] += count
+        _add_cases(
+            tallies,
+            await reporting.case_times(session, groups, start=start, end=end),
+            sla=timedelta(hours=sla_hours),
+            now=now or datetime.now(UTC),
+        )
+        for grp, count in await reporting.notice_counts(session, groups, start=start, end=end):
+            tallies[grp].notices = count
+        for grp, count in await reporting.interest_counts(session, groups, start=start, end=end):
+            tallies[grp].interest = count
+    if by is None:  # the temporary table's '' and the people counts' '' are the one total
+        tallies = {None: _merged(tallies.values())}
     return _finish(by, period, tallies)
 
 
@@ -347,10 +347,15 @@ def _add_cases(
             tally.resolve_hours.append((resolved - opened).total_seconds() / 3600)
 
 
-def _finish(by: str | None, period: Period, tallies: dict[Any, _Tally]) -> Summary:
+def _merged(tallies: Iterable[_Tally]) -> _Tally:
     total = _Tally()
-    for tally in tallies.values():
+    for tally in tallies:
         total.add(tally)
+    return total
+
+
+def _finish(by: str | None, period: Period, tallies: dict[Any, _Tally]) -> Summary:
+    total = _merged(tallies.values())
     groups = sorted(tallies, key=lambda g: (g is None, str(g)))
     rows = [SummaryRow.finish(g, tallies[g]) for g in groups] if by is not None else []
     return Summary(by, period, rows, SummaryRow.finish(None, total))
@@ -443,9 +448,9 @@ class MonthRow:
 async def by_month(session: AsyncSession, *, scope: Scope, period: Period) -> list[MonthRow]:
     """Each month's check-in figures (the trend lines of the annual report)."""
     counts: dict[str, list[int]] = {m: [0, 0, 0] for m in period.months()}
-    for _, month, status, count in await reporting.monthly_counts(
-        session, scope, by=None, first=period.first, last=period.last
-    ):
+    async with reporting.graduate_groups(session, scope, by=None) as groups:
+        rows = await reporting.monthly_counts(session, groups, first=period.first, last=period.last)
+    for _, month, status, count in rows:
         tally = counts[month]
         tally[0] += count
         if status is not None:
