@@ -152,6 +152,8 @@ async def _act(request: web.Request, verb: str) -> web.Response:
     await _tell_own_chat(session, t, case.id, owner_before, cadre, told, verb)
     # The alerts already in Telegram chats now show the new state and only the buttons left.
     await case_service.refresh(session, rt.cipher, t, case, case_messages(request))
+    if not await console.case_in(session, me.reach, case.id):  # handed over out of reach
+        raise see_other("/cases")
     raise see_other(f"/cases/{case.id}?done={verb}")
 
 
