@@ -592,9 +592,9 @@ def to_pdf(report: AnnualReport, *, t: Translator, font: Path) -> bytes:
     pdf.set_title(report.title)
     pdf.add_page()
     pdf.set_font("cjk", size=18)
-    pdf.multi_cell(0, 10, report.title, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.multi_cell(0, 10, report.title, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode="CHAR")
     pdf.set_font("cjk", size=10)
-    pdf.multi_cell(0, 6, report.subtitle, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.multi_cell(0, 6, report.subtitle, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode="CHAR")
     _pdf_heading(pdf, t("report-section-headline"))
     with pdf.table(
         col_widths=(3, 2), text_align=("LEFT", "RIGHT"), first_row_as_headings=False
@@ -603,18 +603,24 @@ def to_pdf(report: AnnualReport, *, t: Translator, font: Path) -> bytes:
             table.row([key, value])
     _pdf_heading(pdf, t("report-section-findings"))
     for finding in report.findings:
-        pdf.multi_cell(0, 6, "• " + finding, new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(
+            0, 6, "• " + finding, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode="CHAR"
+        )
         pdf.ln(1)
     for section in report.sections:
         _pdf_heading(pdf, section.title)
         for paragraph in section.paragraphs:
-            pdf.multi_cell(0, 6, paragraph, new_x="LMARGIN", new_y="NEXT", align="L")
+            pdf.multi_cell(
+                0, 6, paragraph, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode="CHAR"
+            )
         for chart in section.charts:
             if pdf.get_y() > 190:
                 pdf.add_page()
             pdf.image(io.BytesIO(chart.png), w=170)
             pdf.set_font("cjk", size=8)
-            pdf.multi_cell(0, 5, chart.caption, new_x="LMARGIN", new_y="NEXT", align="L")
+            pdf.multi_cell(
+                0, 5, chart.caption, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode="CHAR"
+            )
             pdf.set_font("cjk", size=10)
         if section.table:
             header, rows = section.table
@@ -627,7 +633,9 @@ def to_pdf(report: AnnualReport, *, t: Translator, font: Path) -> bytes:
             pdf.set_font("cjk", size=10)
     _pdf_heading(pdf, t("report-section-definitions"))
     for term, text in report.definitions:
-        pdf.multi_cell(0, 6, f"{term}：{text}", new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(
+            0, 6, f"{term}：{text}", new_x="LMARGIN", new_y="NEXT", align="L", wrapmode="CHAR"
+        )
         pdf.ln(1)
     return bytes(pdf.output())
 
@@ -637,5 +645,5 @@ def _pdf_heading(pdf: Any, text: str) -> None:
         pdf.add_page()
     pdf.ln(3)
     pdf.set_font("cjk", size=13)
-    pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    pdf.multi_cell(0, 8, text, new_x="LMARGIN", new_y="NEXT", align="L", wrapmode="CHAR")
     pdf.set_font("cjk", size=10)
