@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from yulu.nlu import Parse
-from yulu.services import assist, checkin
+from yulu.services import assist, checkin, subscription
 from yulu.services.checkin import FollowUp
 from yulu.services.context import ServiceContext
 from yulu.storage.models import Graduate
@@ -90,8 +90,8 @@ async def act(
     if intent == "request_human":
         own_cadre = await assist.request_human(ctx.session, ctx.cipher, ctx.t, graduate, said=said)
         return Reply("human-requested" if own_cadre else "human-no-cadre")
-    if intent == "unsubscribe":
-        assist.unsubscribe(ctx.session, graduate)
+    if intent == "unsubscribe":  # the classifier's wordings; STOP words never reach here
+        await subscription.stop(ctx.session, graduate)
         return Reply("unsubscribe-done")
     return not_sure(ctx, graduate, now)
 

@@ -64,3 +64,25 @@ async def test_asking_for_jobs_in_words_shows_the_matches(demo: Journey) -> None
     assert "岗位" in texts(reply)
     labels = [b["text"] for row in reply[-1]["reply_markup"]["inline_keyboard"] for b in row]
     assert any("感兴趣" in label for label in labels)
+
+
+async def test_unsubscribing_in_other_words_cancels_what_is_queued(demo: Journey) -> None:
+    from sqlalchemy import select
+
+    from yulu.storage.models import OutboxMessage, OutboxStatus
+
+    graduate = demo.person(50_004, "李小红")
+    await register(graduate, "李小红", "13800138000")
+    await demo.yulu("checkin", "run", "--period", PERIOD)  # queued, not delivered yet
+    await demo.load_nlu()
+    reply = texts(await graduate.send("以后不要再给我发这些消息了，谢谢"))
+    if "对吗" in reply:  # a critical guess without confidence is confirmed first
+        reply = texts(await graduate.tap("是的"))
+    assert "退订" in reply or "不再" in reply
+    async with demo.runtime.session_factory() as session:
+        rows = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "checkin"))
+        ).all()
+    assert [row.status for row in rows] == [OutboxStatus.CANCELLED]
+    await demo.deliver()
+    assert await graduate.texts_with("就业情况小调查") == []
