@@ -85,6 +85,7 @@ class Pacer:
 
     MAX_RETRIES = 8
     CHAT_HOLD = 30.0  # a shared chat turn expires if its process dies mid-send
+    CHAT_POLL = 0.2  # how often a process looks whether another one has freed a chat
 
     def __init__(
         self,
@@ -188,8 +189,8 @@ class Pacer:
         while (
             self.budget is not None
             and (wait := await self.budget.take_chat(chat_id, self.CHAT_HOLD)) > 0
-        ):
-            await asyncio.sleep(wait)
+        ):  # another process has the chat: its turn ends sooner than the hold, so look again
+            await asyncio.sleep(min(wait, self.CHAT_POLL))
 
     async def _chat_done(self, chat_id: int | None, message: bool, extra: float) -> None:
         if chat_id is None or not message:
