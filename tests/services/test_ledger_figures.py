@@ -272,19 +272,23 @@ async def test_cli_new_labour_roster_key_counties_and_the_enrollment_preview(
         write(["湖南省", "隆回县"])
         write(["湖南省", "不存在县"])
 
-    def run() -> tuple[str, str, str, str]:
+    def run() -> tuple[str, str, str, str, str, str]:
         imported = _yulu(
             runtime, tmp_path, "import", "roster", str(roster_file), "--kind", "new-labour"
         )
         regions = _yulu(runtime, tmp_path, "regions", "key-counties", str(counties))
         preview = _yulu(runtime, tmp_path, "campaign", "preview", "enrollment")
         summary = _yulu(runtime, tmp_path, "report", "summary", "--by", "key_county", "--csv")
-        return imported, regions, preview, summary
+        exported = _yulu(runtime, tmp_path, "ledger", "export", str(tmp_path / "l.xlsx"))
+        tracer = _yulu(runtime, tmp_path, "report", "tracer", "--cohort", str(year), "--csv")
+        return imported, regions, preview, summary, exported, tracer
 
-    imported, regions, preview, summary = await asyncio.to_thread(run)
+    imported, regions, preview, summary, exported, tracer = await asyncio.to_thread(run)
     assert "新增 3 行" in imported and "新成长劳动力 3 行" in imported
     assert "第 5 行：新成长劳动力的学历层次应为 初中 或 高中" in imported
     assert "1 个县" in regions and "不存在县" in regions
     assert "对象 3 人" in preview and "需干部联系 3 人" in preview
     table = list(csv.reader(summary.splitlines()))
     assert table[0][:2] == ["分组", "台账人数"] and table[1][:3] == ["是", "3", "3"]
+    assert "台账已导出：3 人" in exported
+    assert tracer.splitlines()[0] == "毕业年份,毕业后月数,月份,应答人数,就业率,稳定就业占比"
