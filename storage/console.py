@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yulu.storage.campaigns import CampaignAnswer
 from yulu.storage.models import (
     AuditLog,
-    Cadre,
     CadreInvite,
     Case,
     CaseEvent,
@@ -29,7 +28,6 @@ from yulu.storage.models import (
     ConversationState,
     EmploymentStatus,
     Graduate,
-    OutboxMessage,
     Region,
     utcnow,
 )
@@ -234,20 +232,6 @@ async def case_in(session: AsyncSession, reach: Reach, case_id: int) -> bool:
     return await session.scalar(query) is not None
 
 
-async def events_of(session: AsyncSession, case_id: int) -> Sequence[CaseEvent]:
-    """A case's history, oldest first."""
-    query = select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
-    return (await session.scalars(query)).all()
-
-
-async def cadre_names(session: AsyncSession, ids: set[int]) -> dict[int, str]:
-    """Cadre id → name, for rendering actors like ``cadre:7``."""
-    if not ids:
-        return {}
-    rows = await session.execute(select(Cadre.id, Cadre.name).where(Cadre.id.in_(ids)))
-    return dict(rows.tuples().all())
-
-
 # --- figures (概览) --------------------------------------------------------------------------
 
 
@@ -318,16 +302,6 @@ def audit_query(*, action: str | None = None, actor: str | None = None) -> Selec
     return query
 
 
-async def count_audit_by_actor(
-    session: AsyncSession, *, action: str, actor: str, since: datetime
-) -> int:
-    """How many times an actor did `action` since a moment."""
-    query = select(func.count(AuditLog.id)).where(
-        AuditLog.action == action, AuditLog.actor == actor, AuditLog.at >= since
-    )
-    return await session.scalar(query)
-
-
 async def last_audit(
     session: AsyncSession, *, actions: Sequence[str], subject: str
 ) -> Sequence[AuditLog]:
@@ -365,19 +339,6 @@ async def secret_by_hash(session: AsyncSession, secret_hash: str) -> CadreInvite
     return await session.scalar(query.with_for_update())
 
 
-async def retire_codes(session: AsyncSession, *, cadre_id: int, hashes: Sequence[str]) -> None:
-    """Mark every given unused secret of a cadre as used (a new code replaces the old ones)."""
-    rows = await session.scalars(
-        select(CadreInvite).where(
-            CadreInvite.cadre_id == cadre_id,
-            CadreInvite.code_hash.in_(hashes),
-            CadreInvite.used_at.is_(None),
-        )
-    )
-    for row in rows:
-        row.used_at = utcnow()
-
-
 async def session_row(session: AsyncSession, key: str) -> ConversationState | None:
     """A web session's row (populated fresh)."""
     query = select(ConversationState).where(ConversationState.key == SESSION_PREFIX + key)
@@ -394,21 +355,3 @@ async def drop_session(session: AsyncSession, key: str) -> None:
     await session.execute(
         delete(ConversationState).where(ConversationState.key == SESSION_PREFIX + key)
     )
-
-
-async def drop_idle_sessions(session: AsyncSession, before: datetime) -> None:
-    """Remove web sessions idle since before a moment."""
-    await session.execute(
-        delete(ConversationState).where(
-            ConversationState.key.startswith(SESSION_PREFIX),
-            ConversationState.updated_at < before,
-        )
-    )
-
-
-async def outbox_for_chat(session: AsyncSession, chat_id: int, kind: str) -> Sequence[Any]:
-    """Outbox rows of a kind to a chat (tests and the sign-in page's delivery state)."""
-    query = select(OutboxMessage).where(
-        OutboxMessage.chat_id == chat_id, OutboxMessage.kind == kind
-    )
-    return (await session.scalars(query.order_by(OutboxMessage.id.desc()))).all()

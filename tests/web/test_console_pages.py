@@ -9,7 +9,7 @@ import io
 import pytest
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient
-from conftest import World, sign_in
+from conftest import World, csrf_of, sign_in
 from sqlalchemy import select
 
 from yulu.services.context import Runtime
@@ -108,6 +108,23 @@ async def test_export_is_the_current_filter_masked_and_audited(
     async with runtime.session_factory() as session:
         audit = await session.scalar(select(AuditLog).where(AuditLog.action == "graduate.export"))
     assert audit.detail["rows"] == 1 and audit.detail["filter"] == {"name": "李"}
+
+
+async def test_the_county_ledger_download_is_the_ledger_service_masked(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    from openpyxl import load_workbook
+
+    await sign_in(client, runtime, "13900000001")
+    assert (await client.get("/people/ledger.xlsx")).status == 403  # a cadre: own people only
+    await client.post("/logout", data={"csrf": csrf_of(await (await client.get("/")).text())})
+    await sign_in(client, runtime, "13900000000")
+    response = await client.get("/people/ledger.xlsx")
+    assert response.status == 200
+    book = load_workbook(io.BytesIO(await response.read()), read_only=True)
+    cells = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c]
+    assert "李小红" in cells and "张伟" not in cells and "135****1001" in cells
+    assert "13500001001" not in cells
 
 
 async def test_campaign_preview_sends_nothing_and_run_enqueues_once(

@@ -80,8 +80,8 @@ def login_link(
         console.print(f"[red]{get_translator()('web-unknown-phone')}[/]")
         raise typer.Exit(1)
     token, name = issued
-    out.print(
-        f"{name}：{settings.web.url}/login/link/{token}"
-        f"（{settings.web.login_ttl_minutes} 分钟内有效，只能使用一次）",
-        soft_wrap=True,
+    link = f"{settings.web.url}/login/link/{token}"
+    text = get_translator()(
+        "web-cli-login-link", name=name, link=link, minutes=settings.web.login_ttl_minutes
     )
+    out.print(text, soft_wrap=True, markup=False, highlight=False)

@@ -54,6 +54,8 @@ web-code-message = 🔐 雨露工作台登录验证码：{ $code }（{ $minutes 
 web-link-title = 一次性登录链接
 web-link-intro = 点击下面的按钮登录工作台。这个链接只能使用一次。
 web-link-submit = 登录工作台
+web-cli-login-link = { $name }的一次性登录链接（{ $minutes } 分钟内有效，只能使用一次）：
+    { $link }
 web-link-bad = 这个登录链接无效、已使用或已过期，请重新获取。
 
 ## 概览.
@@ -120,6 +122,7 @@ web-people-unverified = 未核验
 web-people-by-number = 按号码查询（号码不会出现在网址中）。
 web-people-clear = 清除
 web-people-export = 导出当前筛选（CSV，号码已脱敏）
+web-people-ledger = 下载全县台账（含未登记的名单人员，Excel）
 web-people-empty = 没有符合条件的人员。
 web-person-profile = 基本信息
 web-person-reveal = 查看完整号码

@@ -8,7 +8,10 @@ import contextlib
 import csv
 import io
 import re
+import shutil
+import tempfile
 from datetime import datetime
+from pathlib import Path
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -16,9 +19,10 @@ from aiohttp import web
 
 from yulu.core.errors import InvalidInput, NotAllowed
 from yulu.core.i18n import Translator
-from yulu.services import audit, graduates, validation
+from yulu.services import audit, graduates, reports, validation
 from yulu.services import campaigns as campaign_service
 from yulu.services import cases as case_service
+from yulu.services import ledger as ledger_service
 from yulu.services.privacy import FieldCipher
 from yulu.storage import console
 from yulu.storage.models import EmploymentStatus, Graduate
@@ -118,6 +122,37 @@ async def export(request: web.Request) -> web.StreamResponse:
     )  # fmt: skip
     await response.write_eof()
     return response
+
+
+@routes.get("/people/ledger.xlsx")
+async def full_ledger(request: web.Request) -> web.StreamResponse:
+    """The county's whole ledger (台账) as `yulu ledger export` writes it: every person the county
+    knows — roster rows and 新成长劳动力 signed up or not — with this year's months; masked,
+    audit-logged by the ledger service. County administrators only (a city or province sees
+    aggregates, a cadre their own graduates)."""
+    me, t, rt = staff(request), translator(request), runtime(request)
+    if me.level != "county":
+        raise NotAllowed("web-admin-only")
+    area = me.reach
+    folder = Path(tempfile.mkdtemp(prefix="yulu-ledger-"))
+    path = folder / "ledger.xlsx"
+    try:
+        await ledger_service.export_ledger(
+            rt.session_factory, rt.cipher, t, path,
+            scope=reports.Scope(province=area.province, city=area.city, county=area.county),
+            period=reports.Period.year(datetime.now(ZoneInfo(rt.settings.timezone)).year),
+            full=False, actor=me.actor, tz=rt.settings.timezone,
+            batch=rt.settings.report.batch_size,
+            intention_campaign=rt.settings.report.intention_campaign,
+        )  # fmt: skip
+        body = path.read_bytes()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return web.Response(
+        body=body,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": "attachment; filename=ledger.xlsx"},
+    )
 
 
 async def _person_in_scope(request: web.Request) -> Graduate:
