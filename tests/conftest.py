@@ -18,8 +18,14 @@ from yulu.services.context import Runtime, open_runtime
 
 @pytest.fixture(scope="session")
 def nlu_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One trained NLU model for every bot of the run (in-process or a `yulu run` process)."""
-    return tmp_path_factory.mktemp("nlu-model")
+    """One NLU model, trained once, for every bot of the run (in-process or a `yulu run`
+    process): a bot then loads it in a fraction of a second instead of training its own."""
+    from yulu.core.config import NluSettings
+    from yulu.nlu import build_nlu
+
+    folder = tmp_path_factory.mktemp("nlu-model")
+    build_nlu(NluSettings(model_dir=str(folder)))
+    return folder
 
 
 @pytest.fixture(params=BACKENDS)

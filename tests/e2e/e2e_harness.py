@@ -1,4 +1,10 @@
-"""Run the real `yulu run` process against its sandbox and talk to it like a person would."""
+"""Run the real `yulu run` process against a Bot API sandbox and talk to it over HTTP.
+
+Only what needs a real process lives here: start-up from nothing, kill -9 and restart,
+several processes on one store. Journeys are tested in-process (tests/journey.py).
+Processes start the way a shell starts a background job (SIGINT ignored), so a stop by
+signal is tested the hard way.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-STARTUP_TIMEOUT = 90.0
-REPLY_TIMEOUT = 20.0
-SETTLE_SECONDS = 0.4
+from waiting import wait_until
+
+STARTUP_TIMEOUT = 120.0  # generous: a busy 2-core machine imports slowly
+REPLY_TIMEOUT = 60.0
+STOP_SECONDS = 3.0  # a process manager's stop must finish within this
 
 
 def free_port() -> int:
@@ -45,6 +53,18 @@ def http_json(
         return json.loads(response.read().decode())
 
 
+def _reachable(url: str) -> Any:
+    try:
+        return http_json(url, timeout=5)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return None
+
+
+def _ignore_sigint() -> None:
+    """What a shell does to a background job (`yulu run &`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @dataclass
 class BotProcess:
     """One `yulu run` subprocess serving the sandbox on a free port."""
@@ -56,7 +76,7 @@ class BotProcess:
     args: tuple[str, ...] = ()
     database_url: str = ""
     ready_url: str = ""  # the Bot API server to watch (default: the bot's own sandbox)
-    wait: str = "polling"  # or "webhook", or "worker" (no updates: sends and schedules only)
+    wait: str = "polling"  # or "worker" (no updates: sends and schedules only)
 
     @property
     def url(self) -> str:
@@ -75,6 +95,7 @@ class BotProcess:
         """Start the process without waiting for it."""
         inherited = {k: v for k, v in os.environ.items() if not k.startswith("YULU_TELEGRAM")}
         env = {**inherited, **self.env, "YULU_SANDBOX_PORT": str(self.port)}
+        env.setdefault("YULU_WEB_PORT", str(free_port()))  # the staff console, when served
         log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "yulu", "run", *self.args],
@@ -82,43 +103,37 @@ class BotProcess:
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
+            preexec_fn=_ignore_sigint,
         )
+
+    def _alive(self) -> None:
+        if self.process.poll() is not None:
+            raise RuntimeError(f"yulu run exited {self.process.returncode}:\n{self.log()}")
 
     def wait_page(self) -> None:
         """Wait until the sandbox serves its chat page."""
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
+
+        def served() -> bool:
+            self._alive()
             try:
-                with urllib.request.urlopen(f"{self.url}/", timeout=2) as response:
-                    if response.status == 200:
-                        return
+                with urllib.request.urlopen(f"{self.url}/", timeout=5) as response:
+                    return response.status == 200
             except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            if self.process.poll() is not None:
-                raise RuntimeError(f"yulu run exited {self.process.returncode}:\n{self.log()}")
-            time.sleep(0.1)
-        raise RuntimeError(f"chat page not served after {STARTUP_TIMEOUT}s:\n{self.log()}")
+                return False
+
+        wait_until(served, what=f"the chat page\n{self.log()}", timeout=STARTUP_TIMEOUT)
 
     def wait_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"yulu run exited {self.process.returncode}:\n{self.log()}")
+        """Wait until the bot polls its Bot API server (or, for a worker, says it runs)."""
+
+        def ready() -> bool:
+            self._alive()
             if self.wait == "worker":
-                if "worker process" in self.log():
-                    return
-                time.sleep(0.2)
-                continue
-            try:
-                stats = http_json(f"{self.ready_url or self.url}/sandbox/api/stats", timeout=2)
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.2)
-                continue
-            calls = stats.get("count_by_method", {})
-            if calls.get("getUpdates" if self.wait == "polling" else "setWebhook"):
-                return
-            time.sleep(0.2)
-        raise RuntimeError(f"yulu run not polling after {STARTUP_TIMEOUT}s:\n{self.log()}")
+                return "worker process" in self.log()
+            stats = _reachable(f"{self.ready_url or self.url}/sandbox/api/stats")
+            return bool(stats and stats.get("count_by_method", {}).get("getUpdates"))
+
+        wait_until(ready, what=f"yulu run to poll\n{self.log()}", timeout=STARTUP_TIMEOUT)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:]
@@ -127,13 +142,30 @@ class BotProcess:
         """kill -9: no chance to clean up."""
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGKILL)
-            self.process.wait(10)
+            self.process.wait(30)
 
-    def stop(self) -> None:
+    def stop(self, signum: signal.Signals = signal.SIGTERM) -> float:
+        """Stop by signal; returns the seconds it took. Fails if not gone within 3 s."""
+        if not self.process or self.process.poll() is not None:
+            return 0.0
+        started = time.monotonic()
+        self.process.send_signal(signum)
+        try:
+            code = self.process.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise AssertionError(
+                f"yulu run still running {STOP_SECONDS}s after {signum.name}:\n{self.log()}"
+            ) from None
+        assert code == 0, f"yulu run exited {code} on {signum.name}:\n{self.log()}"
+        return time.monotonic() - started
+
+    def ensure_stopped(self) -> None:
+        """At teardown: stop it whatever state the test left it in."""
         if self.process and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.terminate()
             try:
-                self.process.wait(15)
+                self.process.wait(STOP_SECONDS)
             except subprocess.TimeoutExpired:
                 self.kill()
 
@@ -145,42 +177,34 @@ class Chat:
         self.base = f"{base_url}/sandbox/api/users/{user_id}"
         self.user_id = user_id
         self.first_name = first_name
-        self.seen = 0
 
     def _messages(self, after: int = 0) -> list[dict[str, Any]]:
         return http_json(f"{self.base}/chat?after={after}")["messages"]
 
-    def history(self) -> list[dict[str, Any]]:
-        return self._messages()
-
     def bot_messages(self) -> list[dict[str, Any]]:
         return [m for m in self._messages() if m["from"] == "bot"]
 
-    def wait_replies(self, after: int, *, timeout: float = REPLY_TIMEOUT) -> list[dict[str, Any]]:
-        """Bot messages newer than `after`, once the bot has gone quiet for a moment."""
-        deadline = time.monotonic() + timeout
-        replies: list[dict[str, Any]] = []
-        while time.monotonic() < deadline:
-            http_json(f"{self.base}/wait?after={after}&timeout=5", timeout=10)
-            replies = [m for m in self._messages(after) if m["from"] == "bot"]
-            if replies:
-                time.sleep(SETTLE_SECONDS)
-                replies = [m for m in self._messages(after) if m["from"] == "bot"]
-                break
-        if not replies:
-            raise AssertionError(f"no reply from the bot within {timeout}s")
-        self.seen = max(m["message_id"] for m in replies)
-        return replies
+    def wait_reply(self, after: int, expect: str, *, timeout: float = REPLY_TIMEOUT) -> str:
+        """The text of the bot's messages after `after`, once one of them contains `expect`."""
 
-    def send(self, text: str) -> list[dict[str, Any]]:
-        """Type a message and return the bot's replies."""
+        def replied() -> str:
+            http_json(f"{self.base}/wait?after={after}&timeout=5", timeout=15)  # long-poll
+            reply = texts([m for m in self._messages(after) if m["from"] == "bot"])
+            return reply if expect in reply else ""
+
+        return wait_until(replied, what=f"a reply with {expect!r}", timeout=timeout)
+
+    def send(self, text: str, *, expect: str) -> str:
+        """Type a message; returns the bot's reply once it contains `expect`."""
         sent = http_json(f"{self.base}/messages", {"text": text, "first_name": self.first_name})
-        return self.wait_replies(sent["message_id"])
+        return self.wait_reply(sent["message_id"], expect)
 
-    def send_media(self, kind: str) -> list[dict[str, Any]]:
-        """Send a sticker, photo or voice note."""
-        sent = http_json(f"{self.base}/messages", {kind: True, "first_name": self.first_name})
-        return self.wait_replies(sent["message_id"])
+    def tap(self, label: str, *, expect: str) -> str:
+        """Tap an inline button; returns the bot's reply once it contains `expect`."""
+        message_id, data = self.button(label)
+        last = max((m["message_id"] for m in self._messages()), default=0)
+        http_json(f"{self.base}/callback", {"message_id": message_id, "data": data})
+        return self.wait_reply(last, expect)
 
     def button(self, label: str) -> tuple[int, str]:
         """The newest bot message with a button whose text contains `label`."""
@@ -191,19 +215,6 @@ class Chat:
                     if label in button["text"]:
                         return message["message_id"], button["callback_data"]
         raise AssertionError(f"no button {label!r} in the chat")
-
-    def tap(self, label: str) -> list[dict[str, Any]]:
-        """Tap an inline button and return the bot's new messages."""
-        message_id, data = self.button(label)
-        last = max((m["message_id"] for m in self._messages()), default=0)
-        http_json(f"{self.base}/callback", {"message_id": message_id, "data": data})
-        return self.wait_replies(last)
-
-    def tap_quietly(self, label: str) -> None:
-        """Tap a button that answers only with a toast or an edit."""
-        message_id, data = self.button(label)
-        http_json(f"{self.base}/callback", {"message_id": message_id, "data": data})
-        time.sleep(1.0)
 
 
 def texts(messages: list[dict[str, Any]]) -> str:
@@ -220,13 +231,13 @@ def run_sandbox(tmp_path: Path, *flags: str) -> Iterator[str]:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    try:
+        wait_until(lambda: _reachable(f"{url}/sandbox/api/stats"), what="the sandbox", timeout=60)
+        yield url
+    finally:
+        process.terminate()
         try:
-            http_json(f"{url}/sandbox/api/stats", timeout=1)
-            break
-        except (urllib.error.URLError, ConnectionError):
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
+            process.wait(STOP_SECONDS)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import aiohttp
+
+from yulu.sandbox.updates import Notifier
 
 TOKEN = "123456:ABC-sandbox_test"
 
@@ -32,3 +35,16 @@ class Control:
 
     async def stats(self) -> dict[str, Any]:
         return await self.request("GET", "/stats")
+
+
+def watch_waiters(notifier: Notifier) -> asyncio.Event:
+    """An event set once a long poll waits on `notifier`: then it is truly in progress."""
+    waiting = asyncio.Event()
+    original = notifier.wait
+
+    async def wait(timeout: float) -> None:
+        waiting.set()
+        await original(timeout)
+
+    notifier.wait = wait  # type: ignore[method-assign]
+    return waiting

@@ -17,7 +17,9 @@ from aiogram.types import (
     ReplyKeyboardMarkup,
     ReplyKeyboardRemove,
 )
-from sandbox_helpers import TOKEN, Control
+from sandbox_helpers import TOKEN, Control, watch_waiters
+
+from yulu.sandbox import BotApiSandbox
 
 KEYBOARD = InlineKeyboardMarkup(
     inline_keyboard=[[InlineKeyboardButton(text="同意", callback_data="consent:yes")]]
@@ -40,17 +42,17 @@ async def test_user_message_arrives_once_with_offset_semantics(bot: Bot, control
     assert await bot.get_updates(offset=first[0].update_id + 1, timeout=0) == []
 
 
-async def test_long_poll_returns_as_soon_as_an_update_arrives(bot: Bot, control: Control) -> None:
-    async def later() -> None:
-        await asyncio.sleep(0.3)
-        await control.say(1001, "你好")
-
+async def test_long_poll_returns_as_soon_as_an_update_arrives(
+    bot: Bot, control: Control, sandbox: BotApiSandbox
+) -> None:
+    waiting = watch_waiters(sandbox.state.updates.changed)
+    poll = asyncio.create_task(bot.get_updates(timeout=60))
+    await asyncio.wait_for(waiting.wait(), 30)  # the poll is waiting for an update
     started = time.monotonic()
-    task = asyncio.create_task(later())
-    updates = await bot.get_updates(timeout=10)
-    await task
+    await control.say(1001, "你好")
+    updates = await poll
     assert [u.message.text for u in updates] == ["你好"]
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 30  # woken by the update, not by its 60 s timeout
 
 
 async def test_long_poll_times_out_empty(bot: Bot) -> None:
@@ -196,9 +198,10 @@ async def test_blocked_user_gets_403_and_bot_is_told(bot: Bot, control: Control)
     assert (await bot.send_message(1001, "欢迎回来")).text == "欢迎回来"
 
 
-async def test_second_poller_terminates_the_first(bot: Bot, sandbox: object) -> None:
-    first = asyncio.create_task(bot.get_updates(timeout=5))
-    await asyncio.sleep(0.2)
+async def test_second_poller_terminates_the_first(bot: Bot, sandbox: BotApiSandbox) -> None:
+    waiting = watch_waiters(sandbox.state.updates.changed)
+    first = asyncio.create_task(bot.get_updates(timeout=60))
+    await asyncio.wait_for(waiting.wait(), 30)  # the first poll is in progress
     assert await bot.get_updates(timeout=0) == []
     with pytest.raises(TelegramConflictError, match="terminated by other getUpdates"):
         await first

@@ -8,13 +8,13 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import aiohttp
 import pytest
 from aiogram import Bot
-from sandbox_helpers import TOKEN, Control
+from sandbox_helpers import TOKEN, Control, watch_waiters
+from waiting import eventually
 
 from yulu.sandbox import BotApiSandbox, Identity
 
@@ -38,20 +38,22 @@ async def test_default_identities(control: Control) -> None:
     ]
 
 
-async def test_wait_returns_when_the_bot_replies(bot: Bot, control: Control) -> None:
+async def test_wait_returns_when_the_bot_replies(
+    bot: Bot, control: Control, sandbox: BotApiSandbox
+) -> None:
     posted = await control.say(1001, "/start")
+    waiting = watch_waiters(sandbox.state.chats_changed)
 
-    async def reply_later() -> None:
-        await asyncio.sleep(0.3)
+    async def reply_once_waited() -> None:
+        await asyncio.wait_for(waiting.wait(), 30)  # the page's long poll is in progress
         await bot.send_message(1001, "欢迎使用雨露")
 
-    started = time.monotonic()
-    task = asyncio.create_task(reply_later())
+    task = asyncio.create_task(reply_once_waited())
     chat = await control.request(
-        "GET", "/users/1001/wait", params={"after": posted["message_id"], "timeout": 10}
+        "GET", "/users/1001/wait", params={"after": posted["message_id"], "timeout": 60}
     )
     await task
-    assert time.monotonic() - started < 2 and chat["timed_out"] is False
+    assert chat["timed_out"] is False  # woken by the reply, not by its 60 s timeout
     assert [(m["from"], m["text"]) for m in chat["messages"]] == [("bot", "欢迎使用雨露")]
 
 
@@ -116,7 +118,11 @@ async def test_token_never_reaches_the_log(
     await bot.get_me()
     await bot.send_message(1001, "x")
     await bot.get_updates(timeout=0)
-    await asyncio.sleep(0.05)
+
+    async def logged() -> bool:  # the access log is written once the response has gone
+        return "/bot<token>/getUpdates" in caplog.text
+
+    await eventually(logged, what="the access log line", timeout=30)
     assert "/bot<token>/sendMessage" in caplog.text
     assert TOKEN not in caplog.text and TOKEN.split(":")[1] not in caplog.text
 

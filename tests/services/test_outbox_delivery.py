@@ -9,6 +9,7 @@ import aiohttp
 import pytest
 from factories import make_cadre, make_graduates
 from sqlalchemy import func, select
+from waiting import eventually
 
 from yulu.bot.app import create_bot
 from yulu.bot.delivery import TelegramTransport
@@ -48,9 +49,10 @@ async def _enqueue(runtime: Runtime, graduate_ids: list[int], user_ids: list[int
             )
 
 
-async def _drain(sender: OutboxSender, runtime: Runtime, timeout: float = 90) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while asyncio.get_running_loop().time() < deadline:
+async def _drain(sender: OutboxSender, runtime: Runtime, timeout: float = 120) -> None:
+    """Run the sender until no message is left queued (retries come due as time passes)."""
+
+    async def drained() -> bool:
         await sender.run_once()
         async with runtime.session_factory() as session:
             left = await session.scalar(
@@ -58,10 +60,9 @@ async def _drain(sender: OutboxSender, runtime: Runtime, timeout: float = 90) ->
                     OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
                 )
             )
-        if left == 0:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{left} messages still queued after {timeout}s")
+        return left == 0
+
+    await eventually(drained, what="every queued message handled", timeout=timeout)
 
 
 async def test_500_messages_with_faults(runtime: Runtime, sandbox: BotApiSandbox) -> None:
