@@ -291,7 +291,6 @@ async def summary(
         raise InvalidInput("report-by", f"--by: one of {', '.join(DIMENSIONS)}")
     tallies: dict[Any, _Tally] = defaultdict(_Tally)
     start, end = period.bounds(tz)
-    months = {"first": period.first, "last": period.last}
     for grp, people, signed_up, verified, reachable, new_labour in await reporting.people_counts(
         session, scope, by=by
     ):
@@ -299,18 +298,20 @@ async def summary(
         tally.people, tally.signed_up, tally.new_labour = people, signed_up, new_labour
         tally.verified, tally.reachable = int(verified or 0), int(reachable or 0)
     async with reporting.graduate_groups(session, scope, by=by) as groups:
-        for grp, asked, answered in await reporting.check_in_counts(session, groups, **months):
-            tallies[grp].asked, tallies[grp].answered = asked, answered
-        for grp, status, count in await reporting.latest_status_counts(session, groups, **months):
-            tallies[grp].statuses[_code(status)] += count
-        for grp, band, count in await reporting.income_counts(session, groups, **months):
-            tallies[grp].bands[band] += count
         before = period.year_before()
-        for grp, then, band, count in await reporting.income_pairs(
+        for grp, status, band, then, count, asked, answered in await reporting.check_in_figures(
             session, groups, now=(period.first, period.last), before=(before.first, before.last)
         ):
-            move = BAND_RANK.get(band, 0) - BAND_RANK.get(then, 0)
-            tallies[grp].band_moves[(move > 0) - (move < 0)] += count
+            tally = tallies[grp]
+            tally.asked += int(asked or 0)
+            tally.answered += int(answered or 0)
+            if status is not None:
+                tally.statuses[_code(status)] += count
+            if band is not None:
+                tally.bands[band] += count
+            if band is not None and then is not None:
+                move = BAND_RANK.get(band, 0) - BAND_RANK.get(then, 0)
+                tally.band_moves[(move > 0) - (move < 0)] += count
         _add_cases(
             tallies,
             await reporting.case_times(session, groups, start=start, end=end),
