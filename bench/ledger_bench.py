@@ -173,7 +173,8 @@ async def generate(url: str, people: int) -> dict[str, int]:
 
 
 def run_child(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, float, str]:
-    """Run `yulu ARGS` in a child: (seconds, its own peak RSS in MB from wait4, last line)."""
+    """Run `yulu ARGS` in a child: (seconds, its own peak RSS in MB from wait4, and its CPU
+    seconds with its last line: on a shared machine wall time includes waiting for a core)."""
     started = time.perf_counter()
     child = subprocess.Popen(
         [sys.executable, "-m", "yulu", *args], env=env, cwd=cwd,
@@ -187,7 +188,8 @@ def run_child(args: list[str], env: dict[str, str], cwd: Path) -> tuple[float, f
     if child.returncode != 0:
         raise SystemExit(f"yulu {' '.join(args)} failed:\n{err[-3000:]}")
     lines = [line for line in out.splitlines() if line.strip()]
-    return seconds, usage.ru_maxrss / 1024, lines[-1] if lines else ""
+    cpu = usage.ru_utime + usage.ru_stime
+    return seconds, usage.ru_maxrss / 1024, f"cpu {cpu:.0f} s │ " + (lines[-1] if lines else "")
 
 
 async def _admin(statement: str) -> None:

@@ -327,8 +327,7 @@ async def export_ledger(
         raise InvalidInput("file-type", f"{path}: use a .csv or .xlsx file")
     months = period.months()
     report, labels = LedgerExport(), _Labels(t)
-    with ExitStack() as stack:
-        sheets = stack.enter_context(_sheets(path, t, months))
+    with _sheets(path, t, months) as sheets:
         async with session_factory() as session:
             async for row in ledger_rows(
                 session,
