@@ -198,6 +198,22 @@ def id_number_problem(text: str, *, today: dt.date | None = None) -> str | None:
     return "checksum" if id_check_digit(number[:17]) != number[-1] else None
 
 
+def _id_shaped(text: str) -> str | None:
+    """An 18-character number with a real birth date: what a person gave as their ID number.
+
+    The checksum is not required here: a mistyped ID is still the ID the graduate meant to
+    give, and `id_number_problem` tells the sign-up flow what to ask again.
+    """
+    number = _compact_id(text)
+    if not _ID_SHAPE.fullmatch(number):
+        return None
+    try:
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+    return number if 1900 <= int(number[6:10]) <= 2100 else None
+
+
 def validate_id_number(text: str, *, today: dt.date | None = None) -> str | None:
     """The 18-character ID number, upper-cased, if its checksum and birth date hold; else None."""
     return _compact_id(text) if id_number_problem(text, today=today) is None else None
@@ -255,7 +271,7 @@ def _candidates(text: str, gazetteer: Gazetteer) -> list[dict]:
     ids = [
         {"entity": "id_number", "value": number, "start": m.start(), "end": m.end()}
         for m in _ID_IN_TEXT.finditer(spoken_digits(text))
-        if (number := validate_id_number(m.group()))
+        if (number := _id_shaped(m.group()))
     ]
     phones = [
         {"entity": "phone", "value": re.sub(r"\D", "", m[1]), "start": m.start(), "end": m.end()}

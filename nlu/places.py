@@ -8,16 +8,20 @@ level yields the levels above it: 龙岗 → 深圳市, 广东省; 镇宁 → �
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from yulu.nlu._jionlp import jionlp
 
-# Short names that are also everyday words: matched only by their full official name.
+# City short names that are also everyday words: matched by their full official name, or
+# after a word that introduces a place (在大庆, 老家开封); 阿里 (Alibaba) never.
 AMBIGUOUS_ALIASES = frozenset(
     {"白银", "安康", "普洱", "来宾", "阿里", "大庆", "开封", "玉树", "海西"}
 )
+_NEVER_ALONE = frozenset({"阿里"})
+_PLACE_CUES = "在|去|到|回|来自|老家|家在|住在|户口在|老家是|我是|从"
 # County-level short names that graduates write as ordinary words (我开了个小店, 平安到家,
 # 天台上, 延长合同, 通道): never matched without their suffix.
 EVERYDAY_COUNTY_ALIASES = frozenset(
@@ -87,18 +91,33 @@ class Gazetteer:
     # Pinyin spellings of provinces and cities ("guang zhou"), matched case-blind.
     latin: dict[str, tuple[Division, ...]] = field(default_factory=dict)
     pattern: re.Pattern[str] = field(init=False)
+    # Short names that are also words (大庆, 开封), taken as places only after 在/去/老家 ….
+    cued: dict[str, tuple[Division, ...]] = field(default_factory=dict)
+    # Traditional -> simplified characters, one for one (廣州 is 广州).
+    simplified: dict[str, str] = field(default_factory=dict)
     latin_pattern: re.Pattern[str] | None = field(init=False)
+    cued_pattern: re.Pattern[str] | None = field(init=False)
     _by_spelling: dict[str, tuple[Division, ...]] = field(init=False)
+    _simplify: dict[int, str] = field(init=False)
 
     def __post_init__(self) -> None:
         surfaces = sorted(self.names, key=len, reverse=True)
         self.pattern = re.compile("|".join(map(re.escape, surfaces)))
         self.latin_pattern = _latin_pattern(self.latin) if self.latin else None
+        cued = "|".join(map(re.escape, sorted(self.cued, key=len, reverse=True)))
+        self.cued_pattern = re.compile(rf"(?:{_PLACE_CUES})(?P<place>{cued})") if cued else None
         self._by_spelling = {_spelling_key(k): v for k, v in self.latin.items()}
+        self._simplify = {ord(t): s for t, s in self.simplified.items() if len(t) == len(s) == 1}
 
     def _spans(self, text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
         """Chinese and pinyin mentions as (start, end, divisions), in text order."""
+        text = text.translate(self._simplify)
         spans = [(m.start(), m.end(), self.names[m.group()]) for m in self.pattern.finditer(text)]
+        if self.cued_pattern is not None:
+            for match in self.cued_pattern.finditer(text):
+                start, end = match.span("place")
+                if not any(s < end and start < e for s, e, _ in spans):
+                    spans.append((start, end, self.cued[match["place"]]))
         if self.latin_pattern is not None:
             for match in self.latin_pattern.finditer(text):
                 key = _spelling_key(match["joined"] or match["spaced"])
@@ -182,9 +201,15 @@ def _children(node: dict) -> dict[str, dict]:
     return {name: child for name, child in node.items() if not name.startswith("_")}
 
 
+@functools.cache
+def _tree() -> dict:
+    """jionlp's administrative-division tree (read once: each load parses the whole file)."""
+    return jionlp().china_location_loader()
+
+
 def _divisions() -> list[tuple[Division, list[str]]]:
     """Every division with its surface forms, provinces first, then cities, then counties."""
-    tree = _children(jionlp().china_location_loader())
+    tree = _children(_tree())
     provinces, cities, counties = [], [], []
     for province, node in tree.items():
         children = _children(node)
@@ -255,4 +280,12 @@ def build_gazetteer() -> Gazetteer:
             if rank.setdefault(surface, level) == level:
                 names[surface].append(division)
     found = {surface: tuple(found) for surface, found in names.items()}
-    return Gazetteer(found, _latin_names(divisions))
+    cued = {
+        alias: (division,)
+        for division, surfaces in divisions
+        if division.level == "city"
+        for alias in _aliases(_tree()[division.province][division.city])
+        if alias in AMBIGUOUS_ALIASES - _NEVER_ALONE
+    }
+    simplified = dict(jionlp().traditional_simplified_loader("tra2sim_char.txt"))
+    return Gazetteer(found, _latin_names(divisions), cued, simplified)

@@ -236,8 +236,16 @@ def test_extract_entities_reads_phone_and_checked_id_number() -> None:
     ]
 
 
-def test_extract_entities_skips_id_number_with_bad_checksum() -> None:
-    assert [e for e in _entities("身份证110105194912310021") if e[0] == "id_number"] == []
+def test_a_mistyped_id_number_is_still_the_id_number_given() -> None:
+    """Extraction finds what was written; sign-up validation says what is wrong with it."""
+    assert _entities("身份证110105194912310021") == [
+        ("id_number", "110105194912310021", "110105194912310021")
+    ]
+    assert id_number_problem("110105194912310021") == "checksum"
+
+
+def test_an_eighteen_digit_number_without_a_birth_date_is_no_id_number() -> None:
+    assert [e for e in _entities("订单号123456789012345678") if e[0] == "id_number"] == []
 
 
 def test_extract_entities_income_values_are_integers() -> None:
@@ -248,3 +256,12 @@ def test_extract_entities_income_values_are_integers() -> None:
 
 def test_extract_entities_ignores_years_and_bare_numbers() -> None:
     assert _entities("我2023年毕业的，家里3个人") == []
+
+
+def test_places_in_traditional_characters() -> None:
+    assert ("county", "龙岗区", "龍崗區") in _entities("在深圳龍崗區上班")
+
+
+def test_a_city_whose_short_name_is_a_word_needs_a_place_word_before_it() -> None:
+    assert ("city", "大庆市", "大庆") in _entities("老家在大庆")
+    assert _entities("普天同庆 大庆一下") == []
