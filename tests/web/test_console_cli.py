@@ -16,6 +16,12 @@ from yulu.services.context import Runtime
 pytestmark = pytest.mark.integration
 
 
+@pytest.fixture
+def backend() -> str:
+    """SQLite: the command's store is the same code path on both backends (security tests)."""
+    return "sqlite"
+
+
 async def test_login_link_from_the_command_line(
     client: TestClient, runtime: Runtime, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

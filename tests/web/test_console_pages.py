@@ -19,6 +19,13 @@ from yulu.storage.postings import Posting
 pytestmark = pytest.mark.integration
 
 
+@pytest.fixture
+def backend() -> str:
+    """The pages run on SQLite: the services under them are tested on both backends, and the
+    console's own queries (scope, search, sign-in) by the security tests on both."""
+    return "sqlite"
+
+
 async def _finished(client: TestClient, location: str) -> str:
     """The import page once its job is done (the page refreshes itself meanwhile)."""
     for _ in range(100):
