@@ -28,19 +28,29 @@ def bot_env(database_url: str, nlu_model_dir: Path) -> dict[str, str]:
 @pytest.fixture
 def start_bot(
     database_url: str, nlu_model_dir: Path, tmp_path: Path
-) -> Iterator[Callable[..., BotProcess]]:
-    """Start (and at the end stop) `yulu run` processes on the test database."""
+) -> Iterator[Callable[..., list[BotProcess]]]:
+    """Start `yulu run` processes on the test database, one per environment given, all at
+    once (they start in parallel), and stop them at the end."""
     started: list[BotProcess] = []
 
-    def start(
-        *args: str, extra_env: dict[str, str] | None = None, wait: str = "polling"
-    ) -> BotProcess:
-        env = {**bot_env(database_url, nlu_model_dir), **(extra_env or {})}
-        ready_url = env.get("YULU_TELEGRAM_API_BASE", "")
-        process = BotProcess(workdir=tmp_path, env=env, args=args, ready_url=ready_url, wait=wait)
-        process.database_url = database_url
-        started.append(process.start())
-        return process
+    def start(*extra_envs: dict[str, str]) -> list[BotProcess]:
+        processes = []
+        for extra_env in extra_envs:
+            env = {**bot_env(database_url, nlu_model_dir), **extra_env}
+            worker = env.get("YULU_TELEGRAM_HANDLE_UPDATES") == "false"
+            process = BotProcess(
+                workdir=tmp_path,
+                env=env,
+                ready_url=env.get("YULU_TELEGRAM_API_BASE", ""),
+                wait="worker" if worker else "polling",
+                database_url=database_url,
+            )
+            process.launch()
+            processes.append(process)
+        started.extend(processes)
+        for process in processes:
+            process.wait_ready()
+        return processes
 
     yield start
     for process in started:
