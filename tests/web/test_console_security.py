@@ -144,6 +144,22 @@ async def test_six_wrong_codes_lock_the_number(
     assert ok.status == 200 and "李干部" in await ok.text()
 
 
+async def test_code_requests_are_rate_limited_and_do_not_tell_who_is_staff(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    csrf = csrf_of(await (await client.get("/login")).text())
+    first = await client.post("/login", data={"phone": "13900000001", "csrf": csrf})
+    again = await client.post("/login", data={"phone": "13900000001", "csrf": csrf})
+    assert "验证码已发送" in await first.text() and "一分钟后再试" in await again.text()
+    stranger = await client.post("/login", data={"phone": "13911112222", "csrf": csrf})
+    assert "验证码已发送" in await stranger.text()  # the same answer for a number that is not staff
+    async with runtime.session_factory() as session:
+        codes = (
+            await session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "login_code"))
+        ).all()
+    assert [m.chat_id for m in codes] == [2001]
+
+
 async def test_no_page_or_log_shows_a_full_number_unless_revealed(
     client: TestClient, runtime: Runtime, world: World, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -185,7 +185,9 @@ class WebConsole:
 
     async def start(self) -> None:
         """Listen on web.host:web.port."""
-        self._runner = web.AppRunner(self._app, access_log=None)
+        # No access log: a sign-in link carries its token in the path. A short shutdown: an open
+        # import page must not hold `yulu run` up when it stops.
+        self._runner = web.AppRunner(self._app, access_log=None, shutdown_timeout=3.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self._settings.host, self._settings.port).start()
         log.info("staff console on %s", self.url)
