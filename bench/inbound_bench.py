@@ -148,7 +148,10 @@ async def bench(database_url: str, messages: int, users: int, text: str, profile
     if profiler is not None:
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out).sort_stats("tottime")
-        stats.print_stats(25)
+        stats.print_stats(30)
+        pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(
+            "yulu|storage|bot/|aiogram/dispatcher/dispatcher|aiosqlite|asyncpg", 40
+        )
         print(out.getvalue())
     return {"echo": n / echo_seconds, "yulu": n / yulu_seconds, "n": n}
 

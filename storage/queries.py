@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Text, bindparam, cast, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 
 from yulu.storage.models import Base
@@ -16,7 +17,7 @@ from yulu.storage.models import Base
 B = TypeVar("B", bound=Base)
 
 
-def insert_for(session: AsyncSession, model: type[Base]) -> Insert:
+def insert_for(session: AsyncSession | Session, model: type[Base]) -> Insert:
     """An INSERT with ON CONFLICT support for the session's dialect."""
     dialect = session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite

@@ -188,9 +188,8 @@ async def _sign_up_thirty(runtime: Runtime, limited: BotApiSandbox, bot: Bot, pa
         assert len(texts) == len(markers) and all(
             marker in text for marker, text in zip(markers, texts, strict=True)
         ), texts
-    print(
-        f"p90 {_p90(run.latencies):.2f}s, max {max(run.latencies):.2f}s, 429s {limited.state.stats.limited}"
-    )
+    worst, refused = max(run.latencies), limited.state.stats.limited
+    print(f"p90 {_p90(run.latencies):.2f}s, max {worst:.2f}s, 429s {refused}")
     return run
 
 
