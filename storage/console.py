@@ -17,6 +17,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, exists, false, func,
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.storage.campaigns import CampaignAnswer
+from yulu.storage.ledger import LabourEntry
 from yulu.storage.models import (
     AuditLog,
     CadreInvite,
@@ -29,6 +30,7 @@ from yulu.storage.models import (
     EmploymentStatus,
     Graduate,
     Region,
+    RosterEntry,
     utcnow,
 )
 from yulu.storage.postings import JobInterest, JobNotice, Posting
@@ -53,15 +55,19 @@ class Reach:
     escalated_to: int | None = None
 
 
-def _in_region(reach: Reach) -> ColumnElement[bool]:
-    """Graduate.hukou_region_id lies in the reach's region."""
+def _regions(reach: Reach) -> Select:
+    """The ids of the regions inside the reach's province, city or county."""
     conditions = [Region.province == reach.province]
     if reach.city:
         conditions.append(Region.city == reach.city)
     if reach.county:
         conditions.append(Region.county == reach.county)
-    regions = select(Region.id).where(*conditions)
-    return Graduate.hukou_region_id.in_(regions)
+    return select(Region.id).where(*conditions)
+
+
+def _in_region(reach: Reach) -> ColumnElement[bool]:
+    """Graduate.hukou_region_id lies in the reach's region."""
+    return Graduate.hukou_region_id.in_(_regions(reach))
 
 
 def _escalated(cadre_id: int) -> ColumnElement[bool]:
@@ -138,6 +144,46 @@ def people_query(reach: Reach, wanted: PeopleFilter) -> Select:
     if wanted.verified is not None:
         query = query.where(Graduate.verified.is_(wanted.verified))
     return query
+
+
+def unmatched_roster_queries(reach: Reach, wanted: PeopleFilter) -> list[Select]:
+    """Roster rows (学籍/帮扶名单, 新成长劳动力) in the reach's region that no sign-up was matched
+    to, for a search by name, phone or ID number (the 台账 knows them before they sign up).
+
+    Only a region's staff see them, and only when searching: they have no status to filter by.
+    """
+    searched = wanted.name or wanted.phone_hash or wanted.id_hash
+    if not reach.province or not searched or wanted.status or wanted.verified is not None:
+        return []
+    queries = []
+    years = {RosterEntry: RosterEntry.graduation_year, LabourEntry: LabourEntry.leaving_year}
+    for model, year in years.items():
+        query = (
+            select(model, Region.full_name)
+            .join(Region, Region.id == model.hukou_region_id)
+            .where(model.hukou_region_id.in_(_regions(reach)))
+            .order_by(model.id)
+        )
+        if model is RosterEntry:
+            signed_up = exists().where(Graduate.roster_entry_id == RosterEntry.id)
+        else:
+            signed_up = exists().where(Graduate.id_number_hash == LabourEntry.id_number_hash)
+        query = query.where(~signed_up)
+        if wanted.name:
+            query = query.where(model.name.contains(wanted.name, autoescape=True))
+        if wanted.phone_hash:
+            query = query.where(model.phone_hash == wanted.phone_hash)
+        if wanted.id_hash:
+            query = query.where(model.id_number_hash == wanted.id_hash)
+        if wanted.graduation_year is not None:
+            query = query.where(year == wanted.graduation_year)
+        queries.append(query)
+    return queries
+
+
+async def rows_of(session: AsyncSession, query: Select, *, limit: int) -> list[Any]:
+    """The first rows (tuples) of a query."""
+    return list((await session.execute(query.limit(limit))).all())
 
 
 async def count_rows(session: AsyncSession, query: Select) -> int:

@@ -134,6 +134,23 @@ async def test_the_county_ledger_download_is_the_ledger_service_masked(
     assert "13500001001" not in cells
 
 
+async def test_search_finds_roster_people_who_have_not_signed_up(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    from yulu.services.demo import load_demo
+
+    await load_demo(runtime)  # roster: 李小红 13800138000, 张伟, 王芳 (隆回), none signed up
+    csrf = await sign_in(client, runtime, "13900000000")
+    found = await client.post("/people/search", data={"q": "13800138002", "csrf": csrf})
+    body = await found.text()
+    assert "<td>王芳</td>" in body and "138****8002" in body and "13800138002" not in body
+    assert "名单中尚未登记" in body and "张伟" not in body
+    await client.post("/logout", data={"csrf": csrf})
+    csrf = await sign_in(client, runtime, "13900000001")  # a cadre: own graduates only
+    mine = await client.post("/people/search", data={"q": "王芳", "csrf": csrf})
+    assert "名单中尚未登记" not in await mine.text() and "<td>王芳</td>" not in await mine.text()
+
+
 async def test_campaign_preview_sends_nothing_and_run_enqueues_once(
     client: TestClient, runtime: Runtime, world: World
 ) -> None:

@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -23,9 +24,9 @@ from yulu.services import audit, graduates, reports, validation
 from yulu.services import campaigns as campaign_service
 from yulu.services import cases as case_service
 from yulu.services import ledger as ledger_service
-from yulu.services.privacy import FieldCipher
+from yulu.services.privacy import FieldCipher, mask_phone
 from yulu.storage import console
-from yulu.storage.models import EmploymentStatus, Graduate
+from yulu.storage.models import EmploymentStatus, Graduate, RosterEntry
 from yulu.web.context import db, render, runtime, see_other, staff, translator
 from yulu.web.pages.paging import Pager
 
@@ -78,16 +79,36 @@ def _search_terms(cipher: FieldCipher, text: str) -> dict[str, str]:
 async def ledger(request: web.Request) -> web.Response:
     me, session, t = staff(request), db(request), translator(request)
     cipher = runtime(request).cipher
-    query = console.people_query(me.reach, _filter(request))
+    wanted = _filter(request)
+    query = console.people_query(me.reach, wanted)
     pager = Pager.of(request, total=await console.count_rows(session, query))
     rows = [
         graduates.row_for(g, cipher, t, full=False)
         for g in await console.page_of(session, query, page=pager.page, size=pager.size)
     ]
+    unmatched = []
+    for roster_query in console.unmatched_roster_queries(me.reach, wanted):
+        for entry, hukou in await console.rows_of(session, roster_query, limit=pager.size):
+            unmatched.append(_roster_row(t, cipher, entry, hukou))
     return render(
         request, "people.html", rows=rows, pager=pager, fields=LIST_FIELDS,
-        statuses=list(EmploymentStatus), query=request.query,
+        statuses=list(EmploymentStatus), query=request.query, unmatched=unmatched,
     )  # fmt: skip
+
+
+def _roster_row(t: Translator, cipher: FieldCipher, entry: Any, hukou: str) -> dict[str, str]:
+    """A roster row nobody signed up for, masked (学籍/帮扶名单 or 新成长劳动力)."""
+    phone = cipher.decrypt(entry.phone_enc) if entry.phone_enc else ""
+    student = isinstance(entry, RosterEntry)
+    return {
+        "name": entry.name,
+        "phone": mask_phone(phone) if phone else "",
+        "school": entry.school,
+        "major": entry.major if student else "",
+        "graduation_year": str(entry.graduation_year if student else entry.leaving_year),
+        "hukou": hukou,
+        "kind": t("web-people-kind-roster") if student else t("web-people-kind-labour"),
+    }
 
 
 @routes.get("/people/export")
