@@ -134,7 +134,7 @@ async def export(request: web.Request) -> web.StreamResponse:
         buffer.seek(0)
         buffer.truncate()
         row = graduates.row_for(graduate, cipher, t, full=False)
-        writer.writerow([row[name] for name in graduates.EXPORT_FIELDS])
+        writer.writerow([_cell(row[name]) for name in graduates.EXPORT_FIELDS])
         await response.write(buffer.getvalue().encode("utf-8"))
         count += 1
     audit.record(
@@ -174,6 +174,11 @@ async def full_ledger(request: web.Request) -> web.StreamResponse:
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": "attachment; filename=ledger.xlsx"},
     )
+
+
+def _cell(value: str) -> str:
+    """A cell Excel will not run as a formula (a school name typed as "=…" in a roster)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
 async def _person_in_scope(request: web.Request) -> Graduate:
