@@ -134,6 +134,17 @@ async def test_six_wrong_codes_lock_the_number(
     )
     assert right.status == 429 and "锁定" in await right.text()
     assert (await client.get("/", allow_redirects=False)).status == 303
+    # "For a while": once web.lockout_minutes have passed, the right code works again.
+    async with runtime.session_factory.begin() as session:
+        past = datetime.now(UTC) - timedelta(minutes=runtime.settings.web.lockout_minutes + 1)
+        await session.execute(
+            update(AuditLog).where(AuditLog.action == "web.code_failed").values(at=past)
+        )
+    later = await client.post(
+        "/login/code", data={"phone": "13900000001", "code": code, "csrf": csrf}
+    )
+    assert later.status == 200 and "王书记" in await later.text()
+    await client.post("/logout", data={"csrf": csrf_of(await later.text())})
     # Another number is not affected; a code for it still signs in.
     form = await client.get("/login")
     await client.post("/login", data={"phone": "13900000002", "csrf": csrf_of(await form.text())})
