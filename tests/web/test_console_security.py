@@ -75,6 +75,8 @@ async def test_a_post_without_the_csrf_token_is_refused(
         assert (await session.get(Case, world.case_a)).status is CaseStatus.OPEN
     response = await client.post(f"/cases/{world.case_a}/ack", data={"csrf": csrf})
     assert response.status == 200 and "已受理" in await response.text()
+    twice = await client.post(f"/cases/{world.case_a}/ack", data={"csrf": csrf})  # a double tap
+    assert twice.status == 200 and "状态已经变了" in await twice.text()
     # Before sign-in as well: the phone form needs the visitor cookie's token.
     client.session.cookie_jar.clear()
     assert (await client.post("/login", data={"phone": "13900000001"})).status == 403

@@ -110,6 +110,7 @@ web-case-resolve = 办结
 web-case-handover = 转交
 web-case-history = 处理记录
 web-case-done = 已保存，处理记录已更新。
+web-case-stale = 这个帮扶清单的状态已经变了（可能刚在 Telegram 或另一个页面处理过），下面是最新情况。
 web-case-told = 💻 工作台：{ $text }
 
 ## 台账.

@@ -124,6 +124,15 @@ async def one_case(request: web.Request) -> web.Response:
 
 
 async def _act(request: web.Request, verb: str) -> web.Response:
+    """Do one verb through the cases service; a case that changed meanwhile (a second tap, or
+    someone acted in Telegram first) shows its current state instead."""
+    try:
+        return await _do(request, verb)
+    except case_service.WrongState as exc:
+        raise see_other(f"/cases/{exc.case.id}?done=stale") from exc
+
+
+async def _do(request: web.Request, verb: str) -> web.Response:
     """Do one verb through the cases service as the signed-in staff member."""
     me, session, t = staff(request), db(request), translator(request)
     rt = runtime(request)
