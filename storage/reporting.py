@@ -6,7 +6,8 @@ A *person* is one of three kinds, and each person is counted once:
   (the first, when two accounts matched the same row);
 - ``labour``: a row of the 新成长劳动力 roster not also in the 雨露计划 roster, with the graduate
   who signed up with the same ID number, if any;
-- ``signup``: a graduate who signed up and is neither of the above (unverified, mostly).
+- ``signup``: a graduate who signed up and is neither of the above (unverified); a second
+  account matched to an already matched roster row is the same person, counted with the row.
 
 Everything that touches all people either pages by id (the ledger, in batches) or lets the
 database group and count (the figures): Python only ever holds one batch or the group counts.
@@ -42,7 +43,6 @@ from sqlalchemy import (
     insert,
     literal,
     null,
-    or_,
     select,
     text,
     union_all,
@@ -167,16 +167,15 @@ def _roster_people(scope: Scope, *, detail: bool) -> Select:
         detail=detail,
     )
     query = select(*columns).join(Region, Region.id == r.hukou_region_id)
-    if detail:  # a batch of the ledger: each row's first graduate by index, not a full GROUP BY
+    if detail:  # a batch of the ledger: each row's first graduate by index (no earlier one)
         columns.append(null().label("intention"))
-        first_id = (
-            select(func.min(Graduate.id))
-            .where(Graduate.roster_entry_id == r.id)
-            .correlate(r)
-            .scalar_subquery()
+        earlier = aliased(Graduate)
+        first = and_(
+            g.roster_entry_id == r.id,
+            ~exists().where(earlier.roster_entry_id == r.id, earlier.id < g.id),
         )
         query = select(*columns).join(Region, Region.id == r.hukou_region_id)
-        return query.outerjoin(g, g.id == first_id).where(*scope.clauses())
+        return query.outerjoin(g, first).where(*scope.clauses())
     query = query.outerjoin(first, first.c.rid == r.id).outerjoin(g, g.id == first.c.gid)
     return query.where(*scope.clauses())
 
@@ -209,9 +208,7 @@ def _labour_people(scope: Scope, *, detail: bool) -> Select:
 
 
 def _signup_people(scope: Scope, *, detail: bool) -> Select:
-    g, first = Graduate, _first_graduate()
-    # Sign-ups matched to a roster row without a matching household entry come with it.
-    household = aliased(RosterEntry)
+    g = Graduate
     columns = _columns(
         "signup",
         g,
@@ -220,8 +217,8 @@ def _signup_people(scope: Scope, *, detail: bool) -> Select:
         major=g.major,
         education=g.education_level,
         year=g.graduation_year,
-        household=func.coalesce(household.household_type, ""),
-        relocated=func.coalesce(household.relocated, false()),
+        household=literal(""),
+        relocated=false(),
         cadre_id=g.cadre_id,
         phone=g.phone_enc,
         detail=detail,
@@ -232,24 +229,12 @@ def _signup_people(scope: Scope, *, detail: bool) -> Select:
         LabourEntry.id_number_hash == g.id_number_hash,
         ~exists().where(RosterEntry.id_number_hash == LabourEntry.id_number_hash),
     )
-    query = (
+    # A second account matched to a roster row is the same person: the roster row counts once.
+    return (
         select(*columns)
         .join(Region, Region.id == g.hukou_region_id)
-        .outerjoin(household, household.id == g.roster_entry_id)
+        .where(g.roster_entry_id.is_(None), ~in_labour, *scope.clauses())
     )
-    if detail:  # a batch of the ledger: by index, not a full GROUP BY
-        other = aliased(Graduate)
-        first_id = (
-            select(func.min(other.id))
-            .where(other.roster_entry_id == g.roster_entry_id)
-            .correlate(g)
-            .scalar_subquery()
-        )
-        not_first = or_(g.roster_entry_id.is_(None), g.id != first_id)
-    else:
-        query = query.outerjoin(first, first.c.rid == g.roster_entry_id)
-        not_first = or_(first.c.gid.is_(None), first.c.gid != g.id)
-    return query.where(not_first, ~in_labour, *scope.clauses())
 
 
 PARTS = {"roster": _roster_people, "labour": _labour_people, "signup": _signup_people}

@@ -23,10 +23,26 @@ from yulu.services.context import Runtime
 from yulu.services.demo import demo_id_number
 from yulu.services.reports import Period, scope_for
 from yulu.services.tabular import table_writer
-from yulu.storage.models import AuditLog
+from yulu.storage.models import AuditLog, Graduate
 
 pytestmark = pytest.mark.integration
 LONGHUI = "隆回"
+COPIED = (
+    "name",
+    "phone_enc",
+    "phone_hash",
+    "phone_tail",
+    "school",
+    "major",
+    "education_level",
+    "graduation_year",
+    "hukou_region_id",
+    "status",
+    "verified",
+    "roster_entry_id",
+    "consent_version",
+    "consent_at",
+)
 
 
 @pytest.fixture
@@ -126,6 +142,11 @@ async def test_tracer_employed_1_6_12_months_after_graduation(county, runtime: R
 
 
 async def test_the_ledger_holds_every_person_once(county, runtime: Runtime) -> None:
+    async with runtime.session_factory.begin() as session:  # g5 signs up again, a new account
+        again = await session.get(Graduate, county.graduate_ids[5])
+        session.add(
+            Graduate(**{c: getattr(again, c) for c in COPIED}, telegram_user_id=9999, chat_id=9999)
+        )
     async with runtime.session_factory() as session:
         rows = [
             row
