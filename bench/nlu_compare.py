@@ -23,9 +23,17 @@ HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 KINDS = ROOT / "tests" / "nlu" / "heldout_kinds.yml"
 HARD = ROOT / "tests" / "nlu" / "heldout_hard.yml"
 PLAIN = dict(gloss=False, tail=False, negation=False, cues=False, simplify=False)
+# (name, features, method, C, tail weight at parse time, bias toward report_job_lost)
 CANDIDATES = [
-    ("char 1-3 + ComplementNB", FeatureConfig((1, 3), (0, 0), **PLAIN), "nb", 20.0, 0.0),
-    ("char 1-4 + LinearSVC (calibrated)", FeatureConfig((1, 4), (0, 0), **PLAIN), "svm", 20.0, 0.0),
+    ("char 1-3 + ComplementNB", FeatureConfig((1, 3), (0, 0), **PLAIN), "nb", 20.0, 0.0, 0.0),
+    (
+        "char 1-4 + LinearSVC (calibrated)",
+        FeatureConfig((1, 4), (0, 0), **PLAIN),
+        "svm",
+        20.0,
+        0.0,
+        0.0,
+    ),
     (
         "char 1-3 + pinyin 1-2 + LR (before)",
         FeatureConfig((1, 3), (1, 2), **PLAIN),
@@ -33,9 +41,23 @@ CANDIDATES = [
         20.0,
         0.0,
     ),
-    ("  + traditional -> simplified", FeatureConfig(**PLAIN | dict(simplify=True)), "lr", 20.0, 0.0),
-    ("  + English gloss", FeatureConfig(tail=False, negation=False, cues=False), "lr", 20.0, 0.0),
-    ("  + gloss + negation scope", FeatureConfig(tail=False, cues=False), "lr", 20.0, 0.0),
+    (
+        "  + traditional -> simplified",
+        FeatureConfig(**PLAIN | dict(simplify=True)),
+        "lr",
+        20.0,
+        0.0,
+        0.0,
+    ),
+    (
+        "  + English gloss",
+        FeatureConfig(tail=False, negation=False, cues=False),
+        "lr",
+        20.0,
+        0.0,
+        0.0,
+    ),
+    ("  + gloss + negation scope", FeatureConfig(tail=False, cues=False), "lr", 20.0, 0.0, 0.0),
     (
         "  + gloss + tail-clause features",
         FeatureConfig(negation=False, cues=False),
@@ -43,13 +65,15 @@ CANDIDATES = [
         20.0,
         0.0,
     ),
-    ("  + gloss + tail + negation", FeatureConfig(cues=False), "lr", 20.0, 0.0),
-    ("  + gloss + tail + negation + cues *", FeatureConfig(), "lr", 20.0, 0.0),
-    ("  + gloss + negation + cues, tail read 0.3", FeatureConfig(tail=False), "lr", 20.0, 0.3),
-    ("  all four, tail read 0.3", FeatureConfig(), "lr", 20.0, 0.3),
-    ("  all four, C=50", FeatureConfig(), "lr", 50.0, 0.0),
-    ("  all four, C=10", FeatureConfig(), "lr", 10.0, 0.0),
-    ("  all four, char 1-4", FeatureConfig((1, 4)), "lr", 20.0, 0.0),
+    ("  + gloss + tail + negation", FeatureConfig(cues=False), "lr", 20.0, 0.0, 0.0),
+    ("  + gloss + tail + negation + cues", FeatureConfig(), "lr", 20.0, 0.0, 0.0),
+    ("  same, job-lost bias 0.5 (shipped)", FeatureConfig(), "lr", 20.0, 0.0, 0.5),
+    ("  same, job-lost bias 1.0", FeatureConfig(), "lr", 20.0, 0.0, 1.0),
+    ("  + gloss + negation + cues, tail read 0.3", FeatureConfig(tail=False), "lr", 20.0, 0.3, 0.0),
+    ("  all four, tail read 0.3", FeatureConfig(), "lr", 20.0, 0.3, 0.0),
+    ("  all four, C=50", FeatureConfig(), "lr", 50.0, 0.0, 0.0),
+    ("  all four, C=10", FeatureConfig(), "lr", 10.0, 0.0, 0.0),
+    ("  all four, char 1-4", FeatureConfig((1, 4)), "lr", 20.0, 0.0, 0.0),
 ]
 
 
@@ -75,12 +99,14 @@ def main() -> None:
     examples = load_training_data().examples
     paths = (HELDOUT, KINDS, HARD) if args.final else (HELDOUT, KINDS)
     sets = [(p.stem, load_training_data(p).examples) for p in paths if p.exists()]
-    for name, config, method, c, tail_weight in CANDIDATES:
+    for name, config, method, c, tail_weight, lost_bias in CANDIDATES:
         if args.only and args.only not in name:
             continue
         featurizer = make_featurizer(config)
         started = time.perf_counter()
-        options = dict(featurizer=featurizer, method=method, c=c, tail_weight=tail_weight)
+        options = dict(
+            featurizer=featurizer, method=method, c=c, tail_weight=tail_weight, lost_bias=lost_bias
+        )
         cv = cross_validate(examples, folds=args.folds, **options)
         print(f"{name:40s} CV {_scores(build_report(cv, INTENTS))}", flush=True)
         for label, tests in sets:

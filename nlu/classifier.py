@@ -23,6 +23,10 @@ from yulu.nlu.features import Featurizer, tail
 DEFAULT_C = 20.0
 # How much the tail clause's own reading counts at parse time (see bench/nlu_compare.py).
 DEFAULT_TAIL_WEIGHT = 0.0
+# Added to report_job_lost's score: a missed 失业 costs a graduate their help, a false one only
+# a 是的/不是 question (a critical intent is confirmed), so a close call leans to 失业.
+DEFAULT_LOST_BIAS = 0.5
+LOST_INTENT = "report_job_lost"
 
 
 @dataclass
@@ -102,16 +106,21 @@ def train_intent_model(
     featurizer: Featurizer,
     c: float = DEFAULT_C,
     tail_weight: float = 0.0,
+    lost_bias: float = DEFAULT_LOST_BIAS,
 ) -> IntentModel:
     """Fit TF-IDF + logistic regression and export it to a numpy-only IntentModel."""
     fitted = make_pipeline(featurizer, method="lr", c=c).fit(list(texts), list(intents))
     vectorizer, regression = fitted[0], fitted[-1]
+    intercept = regression.intercept_.astype(np.float32)
+    classes = [str(i) for i in regression.classes_]
+    if LOST_INTENT in classes:
+        intercept[classes.index(LOST_INTENT)] += lost_bias
     return IntentModel(
         featurizer=featurizer,
         vocabulary={term: int(col) for term, col in vectorizer.vocabulary_.items()},
         idf=vectorizer.idf_.astype(np.float32),
         weights=np.ascontiguousarray(regression.coef_.T, dtype=np.float32),
-        intercept=regression.intercept_.astype(np.float32),
+        intercept=intercept,
         intents=tuple(str(i) for i in regression.classes_),
         tail_weight=tail_weight,
     )

@@ -7,7 +7,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from yulu.nlu.classifier import DEFAULT_C, DEFAULT_TAIL_WEIGHT, make_pipeline, train_intent_model
+from yulu.nlu.classifier import (
+    DEFAULT_C,
+    DEFAULT_LOST_BIAS,
+    DEFAULT_TAIL_WEIGHT,
+    make_pipeline,
+    train_intent_model,
+)
 from yulu.nlu.features import FeatureConfig, Featurizer
 from yulu.nlu.pinyin import build_pinyin_table, build_simplified_table
 from yulu.nlu.training_data import Annotation, Example
@@ -54,13 +60,14 @@ def fit_predict(
     method: str = "lr",
     c: float = DEFAULT_C,
     tail_weight: float = DEFAULT_TAIL_WEIGHT,
+    lost_bias: float = DEFAULT_LOST_BIAS,
 ) -> Predictions:
     """Train on one set and predict another; 'lr' runs the exact exported model."""
     texts, intents = [e.text for e in train], [e.intent for e in train]
     tests = [e.text for e in test]
     if method == "lr":
         model = train_intent_model(
-            texts, intents, featurizer=featurizer, c=c, tail_weight=tail_weight
+            texts, intents, featurizer=featurizer, c=c, tail_weight=tail_weight, lost_bias=lost_bias
         )
         top = [model.rank(t, limit=1)[0] for t in tests]
     else:
@@ -88,6 +95,7 @@ def cross_validate(
     method: str = "lr",
     c: float = DEFAULT_C,
     tail_weight: float = DEFAULT_TAIL_WEIGHT,
+    lost_bias: float = DEFAULT_LOST_BIAS,
 ) -> Predictions:
     """Stratified K-fold cross-validation; every example is predicted once."""
     from sklearn.model_selection import StratifiedKFold
@@ -102,6 +110,7 @@ def cross_validate(
             method=method,
             c=c,
             tail_weight=tail_weight,
+            lost_bias=lost_bias,
         )
         for train_index, test_index in splitter.split(np.zeros(len(examples)), intents)
     ]

@@ -65,7 +65,7 @@ def test_exported_model_matches_scikit_learn() -> None:
     examples = load_training_data(DATA_DIR).examples[::4]
     texts, intents = [e.text for e in examples], [e.intent for e in examples]
     featurizer = make_featurizer()
-    exported = train_intent_model(texts, intents, featurizer=featurizer)
+    exported = train_intent_model(texts, intents, featurizer=featurizer, lost_bias=0.0)
     fitted = make_pipeline(featurizer).fit(texts, intents)
     probes = ["厂子倒闭了", "wo shi ye le", "有没有实习", "😂", "", "zzzz"]
     expected = fitted.predict_proba(probes)
@@ -128,3 +128,17 @@ def test_model_knows_exactly_the_bots_intents(interpreter: EmbeddedInterpreter) 
     probabilities = interpreter.parse("你好").intent_ranking
     assert len(probabilities) == 10 and {r["name"] for r in probabilities} <= set(INTENTS)
     assert sorted(interpreter.intents) == sorted(INTENTS)
+
+
+def test_the_job_lost_bias_only_raises_job_lost() -> None:
+    """A close call leans to 失业 (confirmed by buttons) rather than missing a job loss."""
+    examples = load_training_data(DATA_DIR).examples[::4]
+    texts, intents = [e.text for e in examples], [e.intent for e in examples]
+    featurizer = make_featurizer()
+    plain = train_intent_model(texts, intents, featurizer=featurizer, lost_bias=0.0)
+    leaning = train_intent_model(texts, intents, featurizer=featurizer, lost_bias=0.5)
+    lost = plain.intents.index("report_job_lost")
+    before, after = plain.probabilities("厂里最近不太行"), leaning.probabilities("厂里最近不太行")
+    assert after[lost] > before[lost]
+    others = [i for i in range(len(plain.intents)) if i != lost]
+    assert all(after[i] <= before[i] for i in others)
