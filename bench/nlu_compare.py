@@ -23,57 +23,26 @@ HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 KINDS = ROOT / "tests" / "nlu" / "heldout_kinds.yml"
 HARD = ROOT / "tests" / "nlu" / "heldout_hard.yml"
 PLAIN = dict(gloss=False, tail=False, negation=False, cues=False, simplify=False)
+BEFORE = FeatureConfig((1, 3), (1, 2), **PLAIN)
+NO_CUES = dict(cues=False)
 # (name, features, method, C, tail weight at parse time, bias toward report_job_lost)
 CANDIDATES = [
-    ("char 1-3 + ComplementNB", FeatureConfig((1, 3), (0, 0), **PLAIN), "nb", 20.0, 0.0, 0.0),
-    (
-        "char 1-4 + LinearSVC (calibrated)",
-        FeatureConfig((1, 4), (0, 0), **PLAIN),
-        "svm",
-        20.0,
-        0.0,
-        0.0,
-    ),
-    (
-        "char 1-3 + pinyin 1-2 + LR (before)",
-        FeatureConfig((1, 3), (1, 2), **PLAIN),
-        "lr",
-        20.0,
-        0.0,
-    ),
-    (
-        "  + traditional -> simplified",
-        FeatureConfig(**PLAIN | dict(simplify=True)),
-        "lr",
-        20.0,
-        0.0,
-        0.0,
-    ),
-    (
-        "  + English gloss",
-        FeatureConfig(tail=False, negation=False, cues=False),
-        "lr",
-        20.0,
-        0.0,
-        0.0,
-    ),
-    ("  + gloss + negation scope", FeatureConfig(tail=False, cues=False), "lr", 20.0, 0.0, 0.0),
-    (
-        "  + gloss + tail-clause features",
-        FeatureConfig(negation=False, cues=False),
-        "lr",
-        20.0,
-        0.0,
-    ),
-    ("  + gloss + tail + negation", FeatureConfig(cues=False), "lr", 20.0, 0.0, 0.0),
-    ("  + gloss + tail + negation + cues", FeatureConfig(), "lr", 20.0, 0.0, 0.0),
-    ("  same, job-lost bias 0.5 (shipped)", FeatureConfig(), "lr", 20.0, 0.0, 0.5),
-    ("  same, job-lost bias 1.0", FeatureConfig(), "lr", 20.0, 0.0, 1.0),
-    ("  + gloss + negation + cues, tail read 0.3", FeatureConfig(tail=False), "lr", 20.0, 0.3, 0.0),
-    ("  all four, tail read 0.3", FeatureConfig(), "lr", 20.0, 0.3, 0.0),
-    ("  all four, C=50", FeatureConfig(), "lr", 50.0, 0.0, 0.0),
-    ("  all four, C=10", FeatureConfig(), "lr", 10.0, 0.0, 0.0),
-    ("  all four, char 1-4", FeatureConfig((1, 4)), "lr", 20.0, 0.0, 0.0),
+    ("char 1-3 + ComplementNB", FeatureConfig((1, 3), (0, 0), **PLAIN), "nb", 20, 0, 0),
+    ("char 1-4 + LinearSVC (calibrated)", FeatureConfig((1, 4), (0, 0), **PLAIN), "svm", 20, 0, 0),
+    ("char 1-3 + pinyin 1-2 + LR (before)", BEFORE, "lr", 20, 0, 0),
+    ("  + traditional -> simplified", FeatureConfig(**PLAIN | dict(simplify=True)), "lr", 20, 0, 0),
+    ("  + English gloss", FeatureConfig(tail=False, negation=False, **NO_CUES), "lr", 20, 0, 0),
+    ("  + gloss + negation scope", FeatureConfig(tail=False, **NO_CUES), "lr", 20, 0, 0),
+    ("  + gloss + tail-clause features", FeatureConfig(negation=False, **NO_CUES), "lr", 20, 0, 0),
+    ("  + gloss + tail + negation", FeatureConfig(**NO_CUES), "lr", 20, 0, 0),
+    ("  + gloss + tail + negation + cues", FeatureConfig(), "lr", 20, 0, 0),
+    ("  same, job-lost bias 0.5 (shipped)", FeatureConfig(), "lr", 20, 0, 0.5),
+    ("  same, job-lost bias 1.0", FeatureConfig(), "lr", 20, 0, 1.0),
+    ("  gloss + negation + cues, tail read 0.3", FeatureConfig(tail=False), "lr", 20, 0.3, 0),
+    ("  all four, tail read 0.3", FeatureConfig(), "lr", 20, 0.3, 0),
+    ("  all four, C=50", FeatureConfig(), "lr", 50, 0, 0),
+    ("  all four, C=10", FeatureConfig(), "lr", 10, 0, 0),
+    ("  all four, char 1-4", FeatureConfig((1, 4)), "lr", 20, 0, 0),
 ]
 
 

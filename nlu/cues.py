@@ -15,6 +15,7 @@ import re
 CUES: dict[str, tuple[str, ...]] = {
     # the daily life of a job: shifts, clocking in, pay day, the workshop, the boss's orders
     "work": tuple(
+        "轮休 带班 劳动合同 领了工资 签了合同 上工 出工 跟车 站岗 值守 后厨 收银台 "
         "早班 晚班 夜班 白班 中班 倒班 轮班 值班 排班 上班 下班 打卡 "
         "加班 接班 交班 换班 车间 工位 流水线 产线 岗位上 全勤 发工资 "
         "工资到账 工资发了 奖金 年终奖 提成 绩效 转正 试用期 入职 上岗 "
@@ -24,6 +25,7 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     # being let go, said in so many ways
     "lost": tuple(
+        "刷下来 没排我 不用回来 没让我回去 被替 散伙 关厂 "
         "不用来 别来了 不用去 不要我 不要人 走人 散了 解散 遣散 辞退 "
         "辞了我 开除 开了我 炒了 炒鱿鱼 炒咗 裁员 裁了 被裁 优化 劝退 "
         "清退 解聘 解雇 下岗 失业 倒闭 关门 停产 停工 跑路 跑了 撤点 "
@@ -33,6 +35,7 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     # running one's own business
     "own": tuple(
+        "回头客 帮工 店面 我的摊 我家的店 我开的 "
         "开张 开业 进货 出摊 摆摊 营业执照 我的店 我家店 店里生意 生意 "
         "客人 顾客 回本 承包 养殖 出栏 种植 挂果 网店 淘宝店 直播带货 "
         "带货 自己开 自己干 自己当老板 合伙 个体 摊位 门面 铺子 作坊 "
@@ -40,11 +43,13 @@ CUES: dict[str, tuple[str, ...]] = {
     ),
     # still looking
     "seek": tuple(
+        "海投 答复 跑招聘 应聘 试工 "
         "面试 简历 招聘会 招聘 等通知 等消息 没回音 没着落 人才市场 求职 "
         "待业 找工作 找活 搵工 投了 没人要 到处找 ".split()
     ),
     # school or the army
     "study": tuple(
+        "自习 辅导员 毕业设计 新兵连 连队 学分 作业 "
         "开学 上课 报到 期末 期中 考试 复习 图书馆 宿舍楼 军训 专升本 "
         "读书 念书 读紧书 返学 学校 部队 新兵 入伍 参军 当兵 退伍 函授 "
         "成考 录取 ".split()
