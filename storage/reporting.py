@@ -457,20 +457,19 @@ def _by(grp: Any, *more: Any) -> list[Any]:
     return [grp, *more] if grp is not None else list(more)
 
 
-async def people_counts(session: AsyncSession, scope: Scope, *, by: str | None) -> Sequence[Row]:
-    """Per group: people, signed up, verified, reachable, and people of each kind."""
-    people = people_query(scope).subquery()
-    grp = _dimension(people, by)
+async def people_counts(session: AsyncSession, groups: Table) -> Sequence[Row]:
+    """Per group: people, signed up, verified, reachable, and new labourers."""
+    c = groups.c
     return (
         await session.execute(
             select(
-                *_head(grp),
+                c.grp,
                 func.count().label("people"),
-                func.count(people.c.graduate_id).label("signed_up"),
-                func.sum(case((people.c.verified, 1), else_=0)).label("verified"),
-                func.sum(people.c.reachable).label("reachable"),
-                func.sum(case((people.c.kind == "labour", 1), else_=0)).label("new_labour"),
-            ).group_by(*_by(grp))
+                func.count(c.graduate_id).label("signed_up"),
+                func.sum(c.verified).label("verified"),
+                func.sum(c.reachable).label("reachable"),
+                func.sum(c.new_labour).label("new_labour"),
+            ).group_by(c.grp)
         )
     ).all()
 
@@ -479,7 +478,7 @@ async def people_counts(session: AsyncSession, scope: Scope, *, by: str | None) 
 async def graduate_groups(
     session: AsyncSession, scope: Scope, *, by: str | None
 ) -> AsyncIterator[Table]:
-    """The signed-up people in scope as a temporary table (graduate_id, grp), for the figures.
+    """Everyone in scope as a temporary table (graduate_id, grp, flags), for the figures.
 
     The people query is a UNION over three tables with a GROUP BY inside; evaluating it once
     and joining check-ins, cases and notices to a plain indexed table is several times faster
@@ -493,13 +492,23 @@ async def graduate_groups(
         MetaData(),
         Column("graduate_id", Integer),
         Column("grp", grp.type if grp is not None else String()),
+        Column("verified", Integer),
+        Column("reachable", Integer),
+        Column("new_labour", Integer),
         Index(f"ix_{name}", "graduate_id"),
         prefixes=["TEMPORARY"],
     )
     await session.run_sync(lambda sync: table.create(sync.connection()))
-    source = select(people.c.graduate_id, *_head(grp)).where(people.c.graduate_id.is_not(None))
+    source = select(
+        people.c.graduate_id,
+        *_head(grp),
+        case((people.c.verified, 1), else_=0),
+        people.c.reachable,
+        case((people.c.kind == "labour", 1), else_=0),
+    )
+    columns = ["graduate_id", "grp", "verified", "reachable", "new_labour"]
     try:
-        await session.execute(insert(table).from_select(["graduate_id", "grp"], source))
+        await session.execute(insert(table).from_select(columns, source))
         if session.get_bind().dialect.name == "postgresql":
             await session.execute(text(f"ANALYZE {name}"))  # autovacuum skips temporary tables
         yield table

@@ -291,13 +291,13 @@ async def summary(
         raise InvalidInput("report-by", f"--by: one of {', '.join(DIMENSIONS)}")
     tallies: dict[Any, _Tally] = defaultdict(_Tally)
     start, end = period.bounds(tz)
-    for grp, people, signed_up, verified, reachable, new_labour in await reporting.people_counts(
-        session, scope, by=by
-    ):
-        tally = tallies[grp]
-        tally.people, tally.signed_up, tally.new_labour = people, signed_up, new_labour
-        tally.verified, tally.reachable = int(verified or 0), int(reachable or 0)
     async with reporting.graduate_groups(session, scope, by=by) as groups:
+        for grp, people, signed_up, verified, reachable, labour in await reporting.people_counts(
+            session, groups
+        ):
+            tally = tallies[grp]
+            tally.people, tally.signed_up, tally.new_labour = people, signed_up, int(labour or 0)
+            tally.verified, tally.reachable = int(verified or 0), int(reachable or 0)
         before = period.year_before()
         for grp, status, band, then, count, asked, answered in await reporting.check_in_figures(
             session, groups, now=(period.first, period.last), before=(before.first, before.last)
@@ -322,7 +322,7 @@ async def summary(
             tallies[grp].notices = count
         for grp, count in await reporting.interest_counts(session, groups, start=start, end=end):
             tallies[grp].interest = count
-    if by is None:  # the temporary table's '' and the people counts' '' are the one total
+    if by is None:  # the total is the temporary table's one group ''
         tallies = {None: _merged(tallies.values())}
     return _finish(by, period, tallies)
 
