@@ -25,4 +25,6 @@ python3 -m venv .venv
 .venv/bin/pip install -q -e '.[test]'
 echo "== lint: ruff and the import contract (scripts/lint.sh)"
 bash scripts/lint.sh
-exec .venv/bin/python -m pytest -ra "$@"
+# Two workers (pytest-xdist): the real-process tests spend most of their time waiting on
+# processes and rate limits, and the other worker runs the in-process tests meanwhile.
+exec .venv/bin/python -m pytest -ra -n 2 "$@"

@@ -115,7 +115,6 @@ async def test_webhook_mode_checks_the_secret(
             assert refused.status == 401
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])  # the store plays no part in the burst
 async def test_burst_of_300_users_all_answered(database_url: str, nlu_model_dir: Path) -> None:
     """300 users write /start at once to a server enforcing Telegram's limits (30 messages/s
     per bot, 1/s per chat); every one is answered, none dropped after a 429."""
