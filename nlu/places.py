@@ -3,7 +3,8 @@
 jionlp.parse_location takes about 10 ms a call and 1 s to warm up; the message parser needs
 microseconds, so every province, prefecture-level city and county-level division (县, 区,
 县级市, 旗) is compiled once into one regex (and pickled with the model). A mention at any
-level yields the levels above it: 龙岗 → 深圳市, 广东省; 镇宁 → 安顺市, 贵州省.
+level yields the levels above it: 龙岗 → 深圳市, 广东省; 镇宁 → 安顺市, 贵州省. Traditional
+characters (龍崗) and the pinyin of provinces and cities (Guangzhou, zai shen zhen) count too.
 """
 
 from __future__ import annotations
@@ -90,11 +91,11 @@ class Gazetteer:
     names: dict[str, tuple[Division, ...]]
     # Pinyin spellings of provinces and cities ("guang zhou"), matched case-blind.
     latin: dict[str, tuple[Division, ...]] = field(default_factory=dict)
-    pattern: re.Pattern[str] = field(init=False)
     # Short names that are also words (大庆, 开封), taken as places only after 在/去/老家 ….
     cued: dict[str, tuple[Division, ...]] = field(default_factory=dict)
     # Traditional -> simplified characters, one for one (廣州 is 广州).
     simplified: dict[str, str] = field(default_factory=dict)
+    pattern: re.Pattern[str] = field(init=False)
     latin_pattern: re.Pattern[str] | None = field(init=False)
     cued_pattern: re.Pattern[str] | None = field(init=False)
     _by_spelling: dict[str, tuple[Division, ...]] = field(init=False)
@@ -158,9 +159,7 @@ class Gazetteer:
                 if index and (not inferred or (entity, name) in seen):
                     continue
                 seen.add((entity, name))
-                entities.append(
-                    {"entity": entity, "value": name, "start": start, "end": end}
-                )
+                entities.append({"entity": entity, "value": name, "start": start, "end": end})
         return entities
 
 
