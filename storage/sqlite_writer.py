@@ -1,0 +1,51 @@
+"""SQLite's one writer, queued in the event loop instead of in SQLite's busy handler.
+
+SQLite lets one transaction write at a time; a second writer waits in SQLite's busy handler,
+which sleeps in steps of up to 100 ms and retries. Under a burst of updates those sleeps add
+up: the lock is often free while every waiter is still asleep. Here a process-wide asyncio
+lock is taken before a transaction's first write statement and released when it commits or
+rolls back, so writers queue first come first served and the next one starts the moment the
+lock is free. Reads (WAL) never wait. Other processes (a CLI command) still meet SQLite's own
+lock, as before.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection
+from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.util import await_only
+
+WRITES = ("insert", "update", "delete", "replace")
+HOLDS = "yulu.sqlite_write_lock"  # Connection.info key: this transaction holds the lock
+WAIT_SECONDS = 30.0  # as long as SQLite's busy_timeout: then fail like SQLite would
+
+
+def serialise_writes(engine: AsyncEngine) -> None:
+    """Queue this engine's write transactions on one asyncio lock (SQLite only)."""
+    locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+        weakref.WeakKeyDictionary()
+    )  # one per event loop (a CLI command may run several loops on one engine)
+
+    def before_cursor_execute(conn: Connection, cursor: Any, statement: str, *_: Any) -> None:
+        if conn.info.get(HOLDS) or not statement.lstrip()[:7].lower().startswith(WRITES):
+            return
+        lock = locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+        await_only(asyncio.wait_for(lock.acquire(), WAIT_SECONDS))
+        conn.info[HOLDS] = lock
+
+    def release(info: dict) -> None:
+        lock = info.pop(HOLDS, None)
+        if lock is not None:
+            lock.release()
+
+    sync = engine.sync_engine
+    event.listen(sync, "before_cursor_execute", before_cursor_execute)
+    event.listen(sync, "commit", lambda conn: release(conn.info))
+    event.listen(sync, "rollback", lambda conn: release(conn.info))
+    # However a connection goes back to the pool, its transaction is over: never keep the lock.
+    event.listen(sync.pool, "checkin", lambda _dbapi, record: release(record.info))
