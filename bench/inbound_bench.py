@@ -66,6 +66,7 @@ async def _queue_messages(url: str, users: list[int], per_user: int, text: str) 
 
 async def _timed_polling(sandbox: BotApiSandbox, bot: Bot, dispatcher: Dispatcher, n: int) -> float:
     """Poll until the bot has sent `n` messages; seconds from start to the n-th reply."""
+    cpu = time.process_time()
     started = time.monotonic()  # the sandbox stamps its records with the same clock
     polling = asyncio.create_task(
         dispatcher.start_polling(
@@ -77,6 +78,9 @@ async def _timed_polling(sandbox: BotApiSandbox, bot: Bot, dispatcher: Dispatche
         if polling.done():
             polling.result()
     seconds = sandbox.state.stats.sent[n - 1]["mono"] - started
+    print(
+        f"    {n / seconds:6.0f} replies/s, {(time.process_time() - cpu) / n * 1000:.2f} ms CPU each"
+    )
     await dispatcher.stop_polling()
     await polling
     return seconds
@@ -146,6 +150,7 @@ async def bench(database_url: str, messages: int, users: int, text: str, profile
         await sandbox.stop()
     n = per_user * users
     if profiler is not None:
+        profiler.dump_stats(os.environ.get("YULU_BENCH_PROFILE", "/tmp/yulu-inbound.prof"))
         out = io.StringIO()
         stats = pstats.Stats(profiler, stream=out).sort_stats("tottime")
         stats.print_stats(30)
