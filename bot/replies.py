@@ -25,7 +25,7 @@ from yulu.storage.models import Graduate
 
 
 class CheckinFlow(StatesGroup):
-    """The employment details after a status answer (see bot/handlers/checkin.py)."""
+    """The employment details after a status answer (bot/handlers/checkin.py asks them)."""
 
     detail = State()  # data: period, field
 
@@ -64,20 +64,22 @@ def _markup(t: Translator, reply: Reply, registered: bool) -> InlineKeyboardMark
 async def send_follow_up(
     message: Message, state: FSMContext, t: Translator, follow_up: FollowUp, *, period: str
 ) -> None:
-    """The reply to a recorded status, then its first detail question (if any)."""
-    await message.answer(t(follow_up.reply))
+    """The reply to a recorded status and its first detail question (if any), in one message."""
     if follow_up.next_question is None:
         await state.clear()
+        await message.answer(t(follow_up.reply))
         return
     await state.set_state(CheckinFlow.detail)
     await state.set_data({"period": period, "field": follow_up.next_question})
-    await ask_detail(message, t, follow_up.next_question)
+    await ask_detail(message, t, follow_up.next_question, prefix=t(follow_up.reply))
 
 
-async def ask_detail(message: Message, t: Translator, field: str) -> None:
-    """One employment detail question, with its buttons where the answers are a closed set."""
+async def ask_detail(message: Message, t: Translator, field: str, *, prefix: str = "") -> None:
+    """One detail question (after `prefix`: a thank-you or what was wrong), in one message,
+    with its buttons where the answers are a closed set."""
+    question = t(f"checkin-ask-{field}")
     await message.answer(
-        t(f"checkin-ask-{field}"),
+        f"{prefix}\n{question}" if prefix else question,
         reply_markup=detail_keyboard(t, field, this_year=date.today().year),
     )
 

@@ -2,7 +2,7 @@
 
 ```mermaid
 stateDiagram-v2
-    [*] --> answered: tap a status (or say it in words, see talk.py)
+    [*] --> answered: tap a status (or say it in words: services/conversation.py)
     answered --> employer: 还在原单位 / 换了新工作
     employer --> work_place --> income --> stable --> [*]
     answered --> until: 升学/参军
@@ -13,143 +13,94 @@ stateDiagram-v2
 
 from __future__ import annotations
 
-from datetime import date
-
 from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
-from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.bot.callbacks import CheckinAnswer, CheckinDetail
 from yulu.bot.choices import show_choice
-from yulu.bot.keyboards import detail_keyboard
-from yulu.core.config import Settings
+from yulu.bot.filters import IsGraduate
+from yulu.bot.replies import CheckinFlow, ask_detail, send_follow_up
 from yulu.core.errors import InvalidInput
-from yulu.core.i18n import Translator
-from yulu.services import checkin, people
-from yulu.services.privacy import FieldCipher
+from yulu.services import checkin
+from yulu.services.context import ServiceContext
 from yulu.storage.models import Graduate
 
 router = Router(name="checkin")
-
-
-class CheckinFlow(StatesGroup):
-    detail = State()  # data: period, field
+# Signed-up graduates only: the fallback tells everyone else to sign up first.
+router.message.filter(IsGraduate())
+router.callback_query.filter(IsGraduate())
 
 
 @router.callback_query(CheckinAnswer.filter())
 async def status_tapped(
     query: CallbackQuery,
     callback_data: CheckinAnswer,
-    session: AsyncSession,
     state: FSMContext,
-    t: Translator,
-    cipher: FieldCipher,
+    ctx: ServiceContext,
+    graduate: Graduate,
 ) -> None:
     """A tap on the monthly question: record it and start the category's follow-up."""
     await query.answer()
-    graduate = await people.graduate_for_user(session, query.from_user.id)
-    if graduate is None:
-        await query.message.answer(t("checkin-not-registered"))
-        return
-    await show_choice(query, t)
-    await answer_status(
-        query.message,
-        session,
-        state,
-        t,
-        cipher,
+    await show_choice(query, ctx.t)
+    follow_up = await checkin.record_choice(
+        ctx.session,
+        ctx.cipher,
+        ctx.t,
         graduate,
         period=callback_data.period,
         choice=callback_data.choice,
         via="button",
     )
-
-
-async def answer_status(
-    message: Message,
-    session: AsyncSession,
-    state: FSMContext,
-    t: Translator,
-    cipher: FieldCipher,
-    graduate: Graduate,
-    *,
-    period: str,
-    choice: str,
-    via: str,
-) -> None:
-    """Record a status (tapped or understood from text); say and ask what comes next at once."""
-    follow_up = await checkin.record_choice(
-        session, cipher, t, graduate, period=period, choice=choice, via=via
-    )
-    if follow_up.next_question is None:
-        await state.clear()
-        await message.answer(t(follow_up.reply))
-        return
-    await state.set_state(CheckinFlow.detail)
-    await state.set_data({"period": period, "field": follow_up.next_question})
-    await _ask(message, t, follow_up.next_question, prefix=t(follow_up.reply))
+    await send_follow_up(query.message, state, ctx.t, follow_up, period=callback_data.period)
 
 
 @router.message(CheckinFlow.detail, ~F.text.startswith("/"))
 async def detail_typed(
-    message: Message,
-    session: AsyncSession,
-    state: FSMContext,
-    t: Translator,
-    cipher: FieldCipher,
-    settings: Settings,
+    message: Message, state: FSMContext, ctx: ServiceContext, graduate: Graduate
 ) -> None:
     """A typed employment detail (employer, place, income like 三千八, year)."""
-    await _detail(message, session, state, t, cipher, settings, message.text)
+    await _detail(message, state, ctx, graduate, message.text)
 
 
 @router.callback_query(CheckinFlow.detail, CheckinDetail.filter())
 async def detail_tapped(
     query: CallbackQuery,
     callback_data: CheckinDetail,
-    session: AsyncSession,
     state: FSMContext,
-    t: Translator,
-    cipher: FieldCipher,
-    settings: Settings,
+    ctx: ServiceContext,
+    graduate: Graduate,
 ) -> None:
     """A tapped employment detail (income band, stable, year)."""
     await query.answer()
-    await show_choice(query, t)
-    await _detail(query.message, session, state, t, cipher, settings, callback_data.value)
+    await show_choice(query, ctx.t)
+    await _detail(query.message, state, ctx, graduate, callback_data.value)
 
 
 async def _detail(
     message: Message,
-    session: AsyncSession,
     state: FSMContext,
-    t: Translator,
-    cipher: FieldCipher,
-    settings: Settings,
+    ctx: ServiceContext,
+    graduate: Graduate,
     value: str | None,
 ) -> None:
+    t = ctx.t
     data = await state.get_data()
-    graduate = await people.graduate_for_user(session, message.chat.id)
-    if graduate is None:
-        await state.clear()
-        return
     try:
         next_field = await checkin.record_detail(
-            session,
-            cipher,
+            ctx.session,
+            ctx.cipher,
             t,
             graduate,
             period=data["period"],
             field=data["field"],
             value=value,
-            low_income_line=settings.cases.low_income_line,
+            low_income_line=ctx.settings.cases.low_income_line,
         )
     except InvalidInput as exc:
         key = f"checkin-reask-{exc.reason}"
         reason = t(key if t.has(key) else "checkin-reask-empty")
-        await _ask(message, t, data["field"], prefix=reason)
+        await ask_detail(message, t, data["field"], prefix=reason)
         return
     if next_field is None:
         await state.clear()
@@ -158,13 +109,4 @@ async def _detail(
         )
         return
     await state.update_data(field=next_field)
-    await _ask(message, t, next_field)
-
-
-async def _ask(message: Message, t: Translator, field: str, *, prefix: str = "") -> None:
-    """One detail question (after `prefix`: a thank-you or what was wrong), in one message."""
-    question = t(f"checkin-ask-{field}")
-    await message.answer(
-        f"{prefix}\n{question}" if prefix else question,
-        reply_markup=detail_keyboard(t, field, this_year=date.today().year),
-    )
+    await ask_detail(message, t, next_field)

@@ -37,7 +37,6 @@ checkin-followup-self_employed =
     • 一次性创业补贴、场地租金补贴（以当地人社部门规定为准）
     • 脱贫家庭劳动力发展生产可申请小额信贷
     具体可以问您的帮扶干部，或发送“找帮扶干部”。
-checkin-not-registered = 您还没有登记，发送 /start 先登记一下吧。
 checkin-reask-income = 没看懂收入，请点按钮，或写一个数字，如“3800”或“三千八”。
 checkin-reask-employer = 单位名称应为 2 到 60 个字，请再发一次。
 checkin-reask-place = 工作地点应为 2 到 60 个字，请再发一次。
