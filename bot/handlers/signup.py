@@ -38,9 +38,9 @@ from yulu.bot.keyboards import (
 from yulu.core.config import Settings
 from yulu.core.errors import InvalidInput
 from yulu.core.i18n import Translator
-from yulu.services import assist, people, signup
+from yulu.services import assist, signup
 from yulu.services.privacy import FieldCipher
-from yulu.storage.models import Graduate
+from yulu.storage.models import Cadre, Graduate
 
 router = Router(name="signup")
 
@@ -81,15 +81,16 @@ async def begin(
     state: FSMContext,
     t: Translator,
     settings: Settings,
+    graduate: Graduate | None,
+    cadre: Cadre | None,
 ) -> None:
     """A newcomer sees what Yulu is and keeps, and is asked for consent."""
     message = event if isinstance(event, Message) else event.message
     if isinstance(event, CallbackQuery):
         await event.answer()
-    graduate = await people.graduate_for_user(session, event.from_user.id)
     if graduate is not None:
         assist.resubscribe(graduate)  # /start after 退订 turns messages back on
-    if graduate is not None or await people.cadre_for_user(session, event.from_user.id):
+    if graduate is not None or cadre is not None:
         name = graduate.name if graduate else event.from_user.first_name
         await message.answer(
             t("start-welcome-back", name=name),
@@ -134,14 +135,19 @@ async def press_a_button(message: Message, state: FSMContext, t: Translator) -> 
 
 @router.message(StateFilter(*FIELD_STATES.values()), ~F.text.startswith("/"))
 async def text_answer(
-    message: Message, session: AsyncSession, state: FSMContext, t: Translator, cipher: FieldCipher
+    message: Message,
+    session: AsyncSession,
+    state: FSMContext,
+    t: Translator,
+    cipher: FieldCipher,
+    graduate: Graduate | None,
 ) -> None:
     """A typed answer to the current question (stickers, photos, voice notes are re-asked)."""
     field = STATE_FIELDS[await state.get_state()]
     text = message.text
     if field == "desired" and text and text.strip() in {t("signup-anywhere"), ANYWHERE}:
         text = ANYWHERE
-    await _accept(message, session, state, t, cipher, field, text)
+    await _accept(message, session, state, t, cipher, field, text, graduate=graduate)
 
 
 @router.callback_query(
@@ -154,12 +160,15 @@ async def button_answer(
     state: FSMContext,
     t: Translator,
     cipher: FieldCipher,
+    graduate: Graduate | None,
 ) -> None:
     """A tapped answer (education, place 不限, status)."""
     await query.answer()
     field = STATE_FIELDS[await state.get_state()]
     await show_choice(query, t)
-    await _accept(query.message, session, state, t, cipher, field, callback_data.value)
+    await _accept(
+        query.message, session, state, t, cipher, field, callback_data.value, graduate=graduate
+    )
 
 
 @router.callback_query(SignUp.id_number, SignupAction.filter(F.action == "skip"))
@@ -184,10 +193,12 @@ async def _accept(
     cipher: FieldCipher,
     field: str,
     text: str | None,
+    *,
+    graduate: Graduate | None,
 ) -> None:
     data = await state.get_data()
     if data.get("mode") == "profile":
-        await _accept_profile_edit(message, session, state, t, cipher, field, text)
+        await _accept_profile_edit(message, session, state, t, cipher, field, text, graduate)
         return
     try:
         accepted = signup.answer(data["draft"], field, text, cipher)
@@ -278,14 +289,14 @@ async def show_profile(
     state: FSMContext,
     t: Translator,
     cipher: FieldCipher,
+    graduate: Graduate | None,
 ) -> None:
     """The graduate's own data, masked, with a button to change each field."""
     message = event if isinstance(event, Message) else event.message
     if isinstance(event, CallbackQuery):
         await event.answer()
-    graduate = await people.graduate_for_user(session, event.from_user.id)
     if graduate is None:
-        await message.answer(t("profile-not-registered"))
+        await message.answer(t("not-registered"))
         return
     await state.clear()
     await message.answer(
@@ -300,14 +311,12 @@ async def edit_profile_field(
     session: AsyncSession,
     state: FSMContext,
     t: Translator,
+    graduate: Graduate | None,
 ) -> None:
     """Ask for a new value of one profile field."""
     await query.answer()
     field = callback_data.value
-    if (
-        field not in FIELD_STATES
-        or await people.graduate_for_user(session, query.from_user.id) is None
-    ):
+    if field not in FIELD_STATES or graduate is None:
         return
     await state.set_state(FIELD_STATES[field])
     await state.set_data({"mode": "profile"})
@@ -322,11 +331,11 @@ async def _accept_profile_edit(
     cipher: FieldCipher,
     field: str,
     text: str | None,
+    graduate: Graduate | None,
 ) -> None:
-    graduate = await people.graduate_for_user(session, message.chat.id)
     if graduate is None:
         await state.clear()
-        await message.answer(t("profile-not-registered"))
+        await message.answer(t("not-registered"))
         return
     try:
         await signup.update_field(session, cipher, graduate, field, text)

@@ -92,6 +92,5 @@ profile-view =
     名单核对：{ $verified }
 profile-verified-yes = 已核实
 profile-verified-no = 待核实
-profile-not-registered = 您还没有登记。发送 /start 开始登记。
 profile-updated = ✓ 已更新{ $field }。
 signup-reask-id-taken = 这个身份证号已经被另一个账号登记过了。如果是您本人，请发送“找帮扶干部”请工作人员处理；也可以点“跳过”。
