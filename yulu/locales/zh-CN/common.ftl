@@ -1,9 +1,5 @@
 ## Common texts: welcome, help, menu, fallback and errors.
 
-start-welcome =
-    您好，{ $name }！我是「雨露」就业服务助手 🌱
-    我为雨露计划毕业生提供：就业状态登记、岗位和实习推送，遇到困难时帮您联系帮扶干部。
-    请点下面的按钮开始。
 start-welcome-back =
     { $name }，欢迎回来！有什么可以帮您？
 help-text =
@@ -38,7 +34,6 @@ command-help = 帮助
 command-profile = 我的信息
 command-jobs = 岗位和实习
 command-cancel = 取消当前操作
-command-cases = 我的帮扶清单（帮扶干部）
 demo-loaded = 演示数据已加载：帮扶干部“王书记”已绑定到页面上的干部身份；用“李小红 / 13800138000”登记即可核实成功。
 # A graduate-only button or command from someone who has not signed up yet.
 not-registered = 您还没有登记，发送 /start 先登记一下吧（约 2 分钟）。

@@ -12,7 +12,6 @@ signup-agree = ✅ 同意并开始登记
 signup-decline = 不同意
 signup-declined = 好的，我们没有保存您的任何信息。如果改变主意，随时发送 /start。
 signup-resume = 继续上次的登记 👇
-signup-already = 您已经登记过了。发送 /profile 查看或修改信息。
 
 signup-ask-name = 第 1 步：请告诉我您的真实姓名（例如：李小红）。
 signup-ask-phone = 第 2 步：请发送您的手机号（11 位，例如：138 1234 5678）。
