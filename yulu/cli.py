@@ -39,11 +39,11 @@ def _register_groups() -> None:
     app.add_typer(postings.match_app, name="match")
     app.add_typer(nlu.app, name="nlu")
     app.add_typer(campaign.campaign_app, name="campaign")
-    app.add_typer(web.web_app, name="web")
     from yulu.commands import audit, scheduled
 
     app.add_typer(audit.audit_app, name="audit")
     app.add_typer(scheduled.jobs_app, name="jobs")
+    app.add_typer(web.web_app, name="web")
     _register_ledger()
 
 
@@ -56,6 +56,16 @@ def _register_ledger() -> None:
     app.add_typer(report.report_app, name="report")
 
 
+# Libraries that log every migration step, scheduled run and HTTP call at INFO.
+ROUTINE_LOGGERS = (
+    "alembic",
+    "apscheduler",
+    "aiogram.dispatcher",
+    "aiogram.event",
+    "sandbox.access",
+)
+
+
 @app.callback()
 def main(ctx: typer.Context, config: ConfigOption = None, verbose: bool = False) -> None:
     """Load config.yml (or --config PATH) and the YULU_* environment."""
@@ -63,6 +73,9 @@ def main(ctx: typer.Context, config: ConfigOption = None, verbose: bool = False)
         level=logging.DEBUG if verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    if not verbose:  # routine chatter of the libraries; --verbose shows it again
+        for name in ROUTINE_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
     try:
         ctx.obj = settings_for(ctx, config)
     except ConfigError as exc:

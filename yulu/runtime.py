@@ -79,8 +79,23 @@ async def _serve(settings: Settings, *, demo: bool) -> None:
             serving = await _unless_stopped(stop, loading)
             if serving is not None:
                 _let_console_edit(site, token, api_base)
-                await serving.serve_bot(settings, runtime, token, api_base, stop=stop)
+                ready = _ready_banner(api_base if settings.uses_sandbox else None, site)
+                await serving.serve_bot(
+                    settings, runtime, token, api_base, stop=stop, on_ready=ready
+                )
     log.info("stopped")
+
+
+def _ready_banner(chat_url: str | None, site: Any) -> Callable[[], None]:
+    """What to print once the bot takes messages: the URLs to open, as the last lines."""
+
+    def ready() -> None:
+        if chat_url:
+            console.print(f"[bold green]✅ 雨露已就绪 ready — 打开 open:[/] {chat_url}/")
+        if site is not None:
+            console.print(f"[bold green]   工作台 staff console:[/] {site.url}/")
+
+    return ready
 
 
 def _stop_on_signals() -> asyncio.Event:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 
 from aiogram import Bot, Dispatcher
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
@@ -33,7 +34,13 @@ STOP_GRACE_SECONDS = 1.0
 
 
 async def serve_bot(
-    settings: Settings, runtime: Runtime, token: str, api_base: str, *, stop: asyncio.Event
+    settings: Settings,
+    runtime: Runtime,
+    token: str,
+    api_base: str,
+    *,
+    stop: asyncio.Event,
+    on_ready: Callable[[], None] = lambda: None,
 ) -> None:
     """Serve updates (or only send and schedule, for a worker) until `stop` is set.
 
@@ -51,7 +58,7 @@ async def serve_bot(
         if settings.telegram.handle_updates:
             dispatcher = create_dispatcher(deps)
             await register_commands(bot, translator)
-            await _receive_updates(settings, bot, dispatcher, stop)
+            await _receive_updates(settings, bot, dispatcher, stop, on_ready)
         else:
             log.info("worker process: sending and scheduling only")
             await stop.wait()
@@ -112,13 +119,19 @@ def _background(
 
 
 async def _receive_updates(
-    settings: Settings, bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event
+    settings: Settings,
+    bot: Bot,
+    dispatcher: Dispatcher,
+    stop: asyncio.Event,
+    on_ready: Callable[[], None],
 ) -> None:
     if settings.telegram.mode == "webhook":
+        dispatcher.startup.register(on_ready)
         await _serve_webhook(settings, bot, dispatcher, stop)
         return
     await bot.delete_webhook(drop_pending_updates=False)
     log.info("polling for updates")
+    dispatcher.startup.register(on_ready)
     polling = asyncio.create_task(
         dispatcher.start_polling(bot, close_bot_session=False, handle_signals=False)
     )
