@@ -106,7 +106,7 @@ def test_three_processes_send_each_message_once(
 ) -> None:
     if not database_url.startswith("postgresql"):
         pytest.skip("several processes on one store need PostgreSQL")
-    user_ids = list(range(81_000, 81_300))
+    user_ids = list(range(81_000, 81_150))
     open_chats(api, user_ids)
     seed(database_url, user_ids)
     env = {**TOKEN, "YULU_TELEGRAM_API_BASE": api, "YULU_OUTBOX_RATE_PER_SECOND": "25"}
