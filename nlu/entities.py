@@ -18,12 +18,12 @@ from yulu.nlu.text import fold_width
 
 # --- income -------------------------------------------------------------------------------
 
-_CN_DIGIT = "零〇一二两三四五六七八九"
+_CN_DIGIT = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 # The 一 of 一年/一个月/一天 is a period, not the last digit of 六万一.
 _PERIOD_ONE = "一(?:年|个月|个钟|天|月|小时|周)"
 _AMOUNT = re.compile(
     rf"(?P<range>[{_CN_DIGIT}]{{2}}(?=[百千万]))?"
-    rf"(?P<num>\d{{1,3}}(?:[,，]\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:(?!{_PERIOD_ONE})[{_CN_DIGIT}十百千万])+(?:点[{_CN_DIGIT}]+)?)"
+    rf"(?P<num>\d{{1,3}}(?:[,，]\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?: \d{{3}})+(?![\d ])|\d+(?:\.\d+)?|(?:(?!{_PERIOD_ONE})[{_CN_DIGIT}十百千万拾佰仟])+(?:点[{_CN_DIGIT}]+)?)"
     rf"(?:\s*(?P<unit>[kKwW千万])(?P<tail>\d(?!\d)|[{_CN_DIGIT}](?![{_CN_DIGIT}十百千万]))?)?"
 )
 _UNIT_VALUE = {"k": 1000, "千": 1000, "w": 10000, "万": 10000}
@@ -36,8 +36,8 @@ _NOT_MONEY_AFTER = re.compile(
     r"^\s*多?(年(?!薪)|岁|号|月份|月(?!薪)|届|级|个|天|人|次|点|分|楼|栋|层|斤|公斤|吨|公里|小时|周"
     r"|头|只|亩|棵|条|张|台|辆|家|件|份|本|箱|平|遍|所|名|位|户|口)"
 )
-_MONEY_AFTER = re.compile(r"^\s*(元|块|rmb|RMB|米)")
-_MONEY_BEFORE = re.compile(r"(¥|￥|rmb|RMB|人民币)\s*$")
+_MONEY_AFTER = re.compile(r"^\s*(元|块|rmb|RMB|米|/月|/个月|一个月|每月|每个月|\+|多块)")
+_MONEY_BEFORE = re.compile(r"(¥|￥|rmb|RMB|人民币|税后|税前|(?<![\d号日])月)\s*$")
 _SALARY_CUE = re.compile(
     r"(工资|月薪|薪水|薪资|收入|底薪|到手|月入|年薪|一个月|每月|每个月|挣|赚|拿|待遇|保底|开)\D{0,6}$"
 )
@@ -71,7 +71,7 @@ def _number(token: str) -> float | None:
     """An arabic or Chinese numeral as a number, or None."""
     try:
         if token[0].isdigit():
-            return float(token.replace(",", "").replace("，", ""))
+            return float(re.sub("[,， ]", "", token))
         return float(_cn2an().cn2an(token, "smart"))
     except ValueError:
         return None
@@ -100,7 +100,7 @@ def _period_divisor(before: str, after: str) -> int | None:
 
 def _is_money(match: re.Match[str], before: str, after: str) -> bool:
     """Whether the number itself or its context says it is money."""
-    has_unit = bool(match["unit"] or match["range"]) or any(c in match["num"] for c in "百千万")
+    has_unit = bool(match["unit"] or match["range"]) or any(c in match["num"] for c in "百千万佰仟")
     cued = _MONEY_AFTER.match(after) or _MONEY_BEFORE.search(before) or _SALARY_CUE.search(before)
     return has_unit or bool(cued)
 
@@ -111,7 +111,7 @@ def _amounts(text: str) -> list[_Amount]:
     found = []
     for match in _AMOUNT.finditer(text):
         before, after = text[max(0, match.start() - 8) : match.start()], text[match.end() :]
-        if _adjacent_digit(text, match) or (not match["unit"] and _NOT_MONEY_AFTER.match(after)):
+        if _adjacent_digit(text, match) or (not match["unit"] and _not_money_after(match, after)):
             continue
         value, divisor = _amount_value(match), _period_divisor(before, after)
         if value is None or divisor is None:
@@ -121,6 +121,15 @@ def _amounts(text: str) -> list[_Amount]:
             cued = _is_money(match, before, after)
             found.append(_Amount(monthly, match.start(), match.end(), cued))
     return found
+
+
+def _not_money_after(match: re.Match[str], after: str) -> bool:
+    """Whether the words after a number count things (三个人) rather than yuan (三千多点 is money)."""
+    found = _NOT_MONEY_AFTER.match(after)
+    if not found:
+        return False
+    sized = any(c in match["num"] for c in "百千万佰仟")
+    return not (sized and found.group().strip().lstrip("多") == "点")
 
 
 def _adjacent_digit(text: str, match: re.Match[str]) -> bool:
@@ -137,7 +146,9 @@ def parse_income(text: str) -> int | None:
 
 # --- phone --------------------------------------------------------------------------------
 
-_PHONE = re.compile(r"(?<![\d+])(?:(?:\+|00)?86[\s-]*|\(\+?86\)\s*)?(1[3-9](?:[\s-]*\d){9})(?!\d)")
+_PHONE = re.compile(
+    r"(?<![\d+])(?:(?:\+|00)?86[\s-]*|\(\+?86\)\s*)?(1[\s.-]?[3-9](?:[\s.-]*\d){9})(?!\d)"
+)
 # Digits read out one by one (幺三八…) keep their offsets when mapped to arabic ones.
 _SPOKEN_DIGITS = str.maketrans("零〇一二三四五六七八九幺洞", "0012345678910")
 

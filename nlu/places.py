@@ -60,6 +60,16 @@ _MAJOR_CITIES = (
     "成都市 西安市 长沙市 厦门市 青岛市 郑州市 合肥市 福州市 昆明市 南宁市 贵阳市".split()
 )
 _NUMERALS = frozenset("一二两三四五六七八九十百千万")
+# Nicknames graduates use for the big cities (在魔都打工, 去了鹏城).
+NICKNAMES = {
+    "魔都": "上海市", "帝都": "北京市", "鹏城": "深圳市", "羊城": "广州市", "花城": "广州市",
+    "蓉城": "成都市", "星城": "长沙市", "春城": "昆明市", "泉城": "济南市", "冰城": "哈尔滨市",
+    "鹭岛": "厦门市", "榕城": "福州市", "邕城": "南宁市", "筑城": "贵阳市", "莞城": "东莞市",
+}
+# Words that introduce a home place strongly enough for an everyday county name (老家凤凰).
+_HOME_CUES = "老家|老家是|老家在|家在|户口在|来自"
+# Accented pinyin vowels, one for one (Shēnzhèn is shenzhen), so offsets stay put.
+_TONELESS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüĀÁǍÀĒÉĚÈŌÓǑÒ", "aaaaeeeeiiiioooouuuuvvvvvAAAAEEEEOOOO")
 _SKIPPED_PROVINCES = frozenset({"香港特别行政区", "澳门特别行政区", "台湾省"})
 _DIRECT = "省直辖行政区划"
 _LEVELS = ("province", "city", "county")
@@ -95,11 +105,17 @@ class Gazetteer:
     cued: dict[str, tuple[Division, ...]] = field(default_factory=dict)
     # Traditional -> simplified characters, one for one (廣州 is 广州).
     simplified: dict[str, str] = field(default_factory=dict)
+    # City (or province) -> every short name of its counties, everyday words too: right after
+    # the city (上海松江, 佛山南海, 北京朝阳, 湖南凤凰) the name can only be that county.
+    county_of_city: dict[str, dict[str, Division]] = field(default_factory=dict)
+    # Everyday county names that name one county only, taken after 老家/家在 … (老家凤凰).
+    home: dict[str, tuple[Division, ...]] = field(default_factory=dict)
     pattern: re.Pattern[str] = field(init=False)
     latin_pattern: re.Pattern[str] | None = field(init=False)
     cued_pattern: re.Pattern[str] | None = field(init=False)
     _by_spelling: dict[str, tuple[Division, ...]] = field(init=False)
     _simplify: dict[int, str] = field(init=False)
+    _home_pattern: re.Pattern[str] | None = field(init=False)
 
     def __post_init__(self) -> None:
         surfaces = sorted(self.names, key=len, reverse=True)
@@ -109,6 +125,10 @@ class Gazetteer:
         self.cued_pattern = re.compile(rf"(?:{_PLACE_CUES})(?P<place>{cued})") if cued else None
         self._by_spelling = {_spelling_key(k): v for k, v in self.latin.items()}
         self._simplify = {ord(t): s for t, s in self.simplified.items() if len(t) == len(s) == 1}
+        home = "|".join(map(re.escape, sorted(self.home, key=len, reverse=True)))
+        self._home_pattern = (
+            re.compile(rf"(?:{_HOME_CUES})(?P<place>{home})") if self.home else None
+        )
 
     def _spans(self, text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
         """Chinese and pinyin mentions as (start, end, divisions), in text order."""
@@ -119,12 +139,37 @@ class Gazetteer:
                 start, end = match.span("place")
                 if not any(s < end and start < e for s, e, _ in spans):
                     spans.append((start, end, self.cued[match["place"]]))
+        spans = self._counties_after_cities(text, spans)
+        if self._home_pattern is not None:
+            for match in self._home_pattern.finditer(text):
+                start, end = match.span("place")
+                if not any(s < end and start < e for s, e, _ in spans):
+                    spans.append((start, end, self.home[match["place"]]))
         if self.latin_pattern is not None:
-            for match in self.latin_pattern.finditer(text):
+            for match in self.latin_pattern.finditer(text.translate(_TONELESS)):
                 key = _spelling_key(match["joined"] or match["spaced"])
                 if key in self._by_spelling:
                     group = "joined" if match["joined"] else "spaced"
                     spans.append((match.start(group), match.end(group), self._by_spelling[key]))
+        return sorted(spans, key=lambda span: span[0])
+
+    def _counties_after_cities(
+        self, text: str, spans: list[tuple[int, int, tuple[Division, ...]]]
+    ) -> list[tuple[int, int, tuple[Division, ...]]]:
+        """A county's short name right after its city wins over any other reading of it."""
+        for start, end, divisions in list(spans):
+            named = {d.city for d in divisions if d.level == "city"}
+            named |= {d.province for d in divisions if d.level == "province"}
+            for city in named:
+                counties = self.county_of_city.get(city, {})
+                for length in (3, 2):
+                    alias = text[end : end + length]
+                    if alias in counties and not any(
+                        s == end and counties[alias] in found for s, _, found in spans
+                    ):
+                        spans = [s for s in spans if s[1] <= end or s[0] >= end + length]
+                        spans.append((end, end + length, (counties[alias],)))
+                        break
         return sorted(spans, key=lambda span: span[0])
 
     def mentions(self, text: str) -> list[tuple[int, int, Division]]:
@@ -245,7 +290,8 @@ def _latin_pattern(latin: dict[str, tuple[Division, ...]]) -> re.Pattern[str]:
     spaced_alternatives = "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in spaced)
     return re.compile(
         rf"(?<![a-z])(?:(?P<joined>{'|'.join(joined)}|xi'an)"
-        rf"|(?:{_PLACE_WORDS})\s+(?P<spaced>{spaced_alternatives}))(?![a-z])",
+        rf"|(?:(?:{_PLACE_WORDS})\s+|(?:在|去|到|回|从|住在|老家)\s*)"
+        rf"(?P<spaced>{spaced_alternatives}))(?![a-z])",
         re.IGNORECASE,
     )
 
@@ -286,5 +332,27 @@ def build_gazetteer() -> Gazetteer:
         for alias in _aliases(_tree()[division.province][division.city])
         if alias in AMBIGUOUS_ALIASES - _NEVER_ALONE
     }
+    cities = {d.city: d for d, _ in divisions if d.level == "city"}
+    for nickname, city in NICKNAMES.items():
+        found.setdefault(nickname, (cities[city],))
+    county_of_city: dict[str, dict[str, Division]] = defaultdict(dict)
+    home: dict[str, list[Division]] = defaultdict(list)
+    for division, _ in divisions:
+        if division.level == "county" and division.city:
+            node = _tree()[division.province][division.city][division.county]
+            for alias in {*_aliases(node), _stem(division.county)}:
+                if 2 <= len(alias) <= 3 and alias != division.county:
+                    county_of_city[division.city].setdefault(alias, division)
+                    county_of_city[division.province].setdefault(alias, division)
+                    if alias in EVERYDAY_COUNTY_ALIASES:
+                        home[alias].append(division)
+    unique_home = {a: tuple(d) for a, d in home.items() if len(d) == 1}
     simplified = dict(jionlp().traditional_simplified_loader("tra2sim_char.txt"))
-    return Gazetteer(found, _latin_names(divisions), cued, simplified)
+    return Gazetteer(
+        found, _latin_names(divisions), cued, simplified, dict(county_of_city), unique_home
+    )
+
+
+def _stem(name: str) -> str:
+    """A county name without its level suffix (南海区 -> 南海)."""
+    return re.sub(r"(区|县|市|旗)$", "", name)
