@@ -23,7 +23,8 @@ _CN_DIGIT = "零〇一二两三四五六七八九壹贰叁肆伍陆柒捌玖"
 _PERIOD_ONE = "一(?:年|个月|个钟|天|月|小时|周)"
 _AMOUNT = re.compile(
     rf"(?P<range>[{_CN_DIGIT}]{{2}}(?=[百千万]))?"
-    rf"(?P<num>\d{{1,3}}(?:[,，]\d{{3}})+(?:\.\d+)?|\d{{1,3}}(?: \d{{3}})+(?![\d ])|\d+(?:\.\d+)?|(?:(?!{_PERIOD_ONE})[{_CN_DIGIT}十百千万拾佰仟])+(?:点[{_CN_DIGIT}]+)?)"
+    r"(?P<num>\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d{1,3}(?: \d{3})+(?![\d ])|\d+(?:\.\d+)?|"
+    rf"(?:(?!{_PERIOD_ONE})[{_CN_DIGIT}十百千万拾佰仟])+(?:点[{_CN_DIGIT}]+)?)"
     rf"(?:\s*(?P<unit>[kKwW千万])(?P<tail>\d(?!\d)|[{_CN_DIGIT}](?![{_CN_DIGIT}十百千万]))?)?"
 )
 _UNIT_VALUE = {"k": 1000, "千": 1000, "w": 10000, "万": 10000}
@@ -124,7 +125,7 @@ def _amounts(text: str) -> list[_Amount]:
 
 
 def _not_money_after(match: re.Match[str], after: str) -> bool:
-    """Whether the words after a number count things (三个人) rather than yuan (三千多点 is money)."""
+    """Whether the words after a number count things (三个人), not yuan (三千多点 is money)."""
     found = _NOT_MONEY_AFTER.match(after)
     if not found:
         return False

@@ -69,7 +69,9 @@ NICKNAMES = {
 # Words that introduce a home place strongly enough for an everyday county name (老家凤凰).
 _HOME_CUES = "老家|老家是|老家在|家在|户口在|来自"
 # Accented pinyin vowels, one for one (Shēnzhèn is shenzhen), so offsets stay put.
-_TONELESS = str.maketrans("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüĀÁǍÀĒÉĚÈŌÓǑÒ", "aaaaeeeeiiiioooouuuuvvvvvAAAAEEEEOOOO")
+_TONELESS = str.maketrans(
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüĀÁǍÀĒÉĚÈŌÓǑÒ", "aaaaeeeeiiiioooouuuuvvvvvAAAAEEEEOOOO"
+)
 _SKIPPED_PROVINCES = frozenset({"香港特别行政区", "澳门特别行政区", "台湾省"})
 _DIRECT = "省直辖行政区划"
 _LEVELS = ("province", "city", "county")

@@ -265,3 +265,52 @@ def test_places_in_traditional_characters() -> None:
 def test_a_city_whose_short_name_is_a_word_needs_a_place_word_before_it() -> None:
     assert ("city", "大庆市", "大庆") in _entities("老家在大庆")
     assert _entities("普天同庆 大庆一下") == []
+
+
+def _values(text: str) -> set[tuple[str, object]]:
+    return {(e["entity"], e["value"]) for e in extract_entities(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("在上海松江上班", {("county", "松江区"), ("city", "上海市")}),
+        ("在北京朝阳打工", {("county", "朝阳区"), ("city", "北京市")}),
+        ("在佛山南海的厂里", {("county", "南海区"), ("city", "佛山市"), ("province", "广东省")}),
+        ("老家湖南凤凰", {("county", "凤凰县"), ("province", "湖南省")}),
+        ("我老家凤凰的", {("county", "凤凰县"), ("city", "湘西土家族苗族自治州")}),
+        ("去了鹏城打工", {("city", "深圳市"), ("province", "广东省")}),
+        ("在魔都上班", {("city", "上海市")}),
+        ("在Shēnzhèn打工", {("city", "深圳市")}),
+        ("在Guang Zhou上班", {("city", "广州市")}),
+    ],
+)
+def test_counties_after_their_city_nicknames_and_pinyin(text: str, expected: set) -> None:
+    assert expected <= _values(text)
+
+
+def test_an_everyday_county_name_alone_is_still_no_place() -> None:
+    assert _values("我是凤凰传奇的粉丝") == set()
+    assert _values("在北京上班") == {("city", "北京市"), ("province", "北京市")}
+
+
+@pytest.mark.parametrize(
+    ("text", "yuan"),
+    [
+        ("月薪伍仟", 5000),
+        ("月薪 6 000", 6000),
+        ("工资三千多点", 3000),
+        ("1500一个月", 1500),
+        ("月3500", 3500),
+        ("3500/月", 3500),
+        ("税后6000", 6000),
+        ("一个月4000+", 4000),
+    ],
+)
+def test_more_ways_to_write_an_income(text: str, yuan: int) -> None:
+    assert ("income", yuan) in _values(text)
+
+
+@pytest.mark.parametrize("text", ["我号码是 1 3 8 1 2 3 4 5 6 7 8", "138.1234.5678"])
+def test_phone_with_a_separator_between_every_digit(text: str) -> None:
+    assert ("phone", "13812345678") in _values(text)
