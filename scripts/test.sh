@@ -21,10 +21,11 @@ if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null \
 fi
 
 python3 -m venv .venv
-.venv/bin/pip install -q --upgrade pip
-.venv/bin/pip install -q -e '.[test]'
+.venv/bin/pip install -q -e '.[test]'  # Python 3.11's own pip installs pyproject editables
 echo "== lint: ruff and the import contract (scripts/lint.sh)"
 bash scripts/lint.sh
 # Two workers (pytest-xdist): the real-process tests spend most of their time waiting on
 # processes and rate limits, and the other worker runs the in-process tests meanwhile.
-exec .venv/bin/python -m pytest -ra -n 2 "$@"
+# worksteal: a worker that runs out takes queued tests from the other, so the few long
+# tests do not leave one core idle at the end (264 s against 296 s with the default).
+exec .venv/bin/python -m pytest -ra -n 2 --dist worksteal "$@"
