@@ -5,14 +5,20 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import TYPE_CHECKING, Annotated, Protocol, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from yulu.core.config import Settings, load_settings
-from yulu.core.errors import YuluError
+from yulu.core.errors import InvalidInput, YuluError
+from yulu.core.i18n import get_translator
+from yulu.services.tabular import count_data_rows
+
+if TYPE_CHECKING:
+    from yulu.services.context import Runtime
 
 T = TypeVar("T")
 console = Console(stderr=True)
@@ -52,6 +58,57 @@ def run_with_runtime(settings: Settings, work: Callable[..., Awaitable[T]]) -> T
     except YuluError as exc:
         console.print(f"[red]错误 / error:[/] {exc}")
         raise typer.Exit(1) from exc
+
+
+class ImportReport(Protocol):
+    """What a roster or postings import reports back, row by row."""
+
+    errors: list[tuple[int, str]]
+    warnings: list[tuple[int, str]]
+
+
+R = TypeVar("R", bound=ImportReport)
+
+
+def import_with_progress(
+    settings: Settings, file: Path, run: Callable[[Runtime, Callable[[int], None]], Awaitable[R]]
+) -> R:
+    """Run an import with a progress bar, then list every bad row and warning by row number.
+
+    `run(runtime, on_rows)` does the import and calls `on_rows(n)` as rows go in. A file that
+    cannot be read at all exits 2; the caller prints its own summary.
+    """
+    t = get_translator()
+    total = count_data_rows(file)
+
+    async def work(runtime: Runtime) -> R:
+        with Progress(
+            TextColumn(t("import-progress") + " {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+        ) as progress:
+            task = progress.add_task(file.name, total=total)
+            return await run(runtime, lambda n: progress.advance(task, n))
+
+    try:
+        report = run_with_runtime(settings, work)
+    except InvalidInput as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
+    for row, reason in report.errors:
+        out.print(t("import-bad-row", row=row, reason=row_reason(reason)))
+    for row, reason in report.warnings:
+        out.print(t("import-warning-row", row=row, reason=row_reason(reason)))
+    return report
+
+
+def row_reason(code: str) -> str:
+    """A row problem's code as the operator reads it (the code itself when it has no text)."""
+    t = get_translator()
+    key = f"reason-{code}"
+    return t(key) if t.has(key) else code
 
 
 def emit_table(header: list[str], rows: list[list[str]], *, empty: str) -> None:

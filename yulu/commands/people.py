@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from yulu.commands.audit import OperatorOption, operator_actor
 from yulu.commands.common import (
     ConfigOption,
     console,
     emit_table,
+    import_with_progress,
     out,
+    row_reason,
     run_with_runtime,
     settings_for,
 )
@@ -22,7 +24,6 @@ from yulu.core.i18n import get_translator
 from yulu.services import cadres, graduates, roster
 from yulu.services.context import Runtime
 from yulu.services.privacy import mask_phone
-from yulu.services.tabular import count_data_rows
 from yulu.storage.models import CadreRole
 
 import_app = typer.Typer(
@@ -37,12 +38,6 @@ graduates_app = typer.Typer(
 )
 
 FileArg = Annotated[Path, typer.Argument(help="A .csv (UTF-8 or GBK) or .xlsx file.")]
-
-
-def _reason(code: str) -> str:
-    t = get_translator()
-    key = f"reason-{code}"
-    return t(key) if t.has(key) else code
 
 
 @import_app.command("roster")
@@ -71,35 +66,14 @@ def import_roster(
     if kind is not None and kind not in roster.KINDS:
         console.print(f"[red]--kind: {' / '.join(roster.KINDS)}[/]")
         raise typer.Exit(2)
-    total = count_data_rows(file)
     t = get_translator()
 
-    async def work(runtime: Runtime) -> roster.ImportReport:
-        with Progress(
-            TextColumn("导入 {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-        ) as progress:
-            task = progress.add_task(file.name, total=total)
-            return await roster.import_roster(
-                runtime.session_factory,
-                runtime.cipher,
-                file,
-                kind=kind,
-                on_rows=lambda n: progress.advance(task, n),
-            )
+    async def run(runtime: Runtime, on_rows: Callable[[int], None]) -> roster.ImportReport:
+        return await roster.import_roster(
+            runtime.session_factory, runtime.cipher, file, kind=kind, on_rows=on_rows
+        )
 
-    try:
-        report = run_with_runtime(settings, work)
-    except InvalidInput as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from exc
-    for row, reason in report.errors:
-        out.print(t("import-bad-row", row=row, reason=_reason(reason)))
-    for row, reason in report.warnings:
-        out.print(t("import-warning-row", row=row, reason=_reason(reason)))
+    report = import_with_progress(settings, file, run)
     out.print(
         t(
             "import-summary",
@@ -188,7 +162,7 @@ def cadre_add(
     try:
         cadre_id, region_name = run_with_runtime(settings, work)
     except InvalidInput as exc:
-        console.print(f"[red]{_reason(exc.reason)}[/]")
+        console.print(f"[red]{row_reason(exc.reason)}[/]")
         raise typer.Exit(2) from exc
     out.print(t("cadre-added", name=name, phone=mask_phone(phone), region=region_name, id=cadre_id))
 

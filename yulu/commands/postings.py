@@ -2,29 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from yulu.commands.audit import OperatorOption, operator_actor
 from yulu.commands.common import (
     ConfigOption,
     console,
     emit_table,
+    import_with_progress,
     out,
     run_with_runtime,
     settings_for,
 )
-from yulu.commands.people import FileArg, _reason, export_app, import_app
-from yulu.core.errors import InvalidInput
+from yulu.commands.people import FileArg, export_app, import_app
 from yulu.core.i18n import get_translator
 from yulu.services import matching, postings
 from yulu.services.context import Runtime
-from yulu.services.tabular import count_data_rows
 
 match_app = typer.Typer(
     help="Matching (供需匹配): job and internship notices, now or previewed.", no_args_is_help=True
@@ -41,35 +41,15 @@ def import_postings(ctx: typer.Context, file: FileArg, config: ConfigOption = No
     if not file.exists():
         console.print(f"[red]文件不存在 / no such file:[/] {file}")
         raise typer.Exit(2)
-    total = count_data_rows(file)
     t = get_translator()
     today = datetime.now(ZoneInfo(settings.timezone)).date()
 
-    async def work(runtime: Runtime) -> postings.ImportReport:
-        with Progress(
-            TextColumn("导入 {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeRemainingColumn(),
-            console=console,
-        ) as progress:
-            task = progress.add_task(file.name, total=total)
-            return await postings.import_postings(
-                runtime.session_factory,
-                file,
-                today=today,
-                on_rows=lambda n: progress.advance(task, n),
-            )
+    async def run(runtime: Runtime, on_rows: Callable[[int], None]) -> postings.ImportReport:
+        return await postings.import_postings(
+            runtime.session_factory, file, today=today, on_rows=on_rows
+        )
 
-    try:
-        report = run_with_runtime(settings, work)
-    except InvalidInput as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from exc
-    for row, reason in report.errors:
-        out.print(t("import-bad-row", row=row, reason=_reason(reason)))
-    for row, reason in report.warnings:
-        out.print(t("import-warning-row", row=row, reason=_reason(reason)))
+    report = import_with_progress(settings, file, run)
     out.print(
         t(
             "postings-summary",

@@ -65,6 +65,7 @@ reason-intention = 入读意愿应为 愿意、考虑中、已就业 或 否
 import-summary = 导入完成：新增 { $inserted } 行，更新 { $updated } 行，未变化 { $unchanged } 行，错误 { $errors } 行。
 import-summary-new-labour = 其中新成长劳动力 { $count } 行（初中/高中毕业生，入学季的对象）。
 import-summary-verified = 另有 { $count } 位已登记的毕业生因此核实成功。
+import-progress = 导入
 import-bad-row = 第 { $row } 行：{ $reason }
 import-warning-row = 第 { $row } 行（提示）：{ $reason }
 export-done = 已导出 { $count } 行到 { $path }
