@@ -37,10 +37,14 @@ _NOT_MONEY_AFTER = re.compile(
     r"^\s*多?(年(?!薪)|岁|号|月份|月(?!薪)|届|级|个|天|人|次|点|分|楼|栋|层|斤|公斤|吨|公里|小时|周"
     r"|头|只|亩|棵|条|张|台|辆|家|件|份|本|箱|平|遍|所|名|位|户|口)"
 )
-_MONEY_AFTER = re.compile(r"^\s*(元|块|rmb|RMB|米|/月|/个月|一个月|每月|每个月|\+|多块)")
+_MONEY_AFTER = re.compile(
+    r"^\s*(元|块|rmb|RMB|米|/月|/个月|一个月|每月|每个月|\+|多块|"
+    r"(?i:yuan|rmb|cny|kuai|a month|per month|each month|monthly|/month|/mo\b))"
+)
 _MONEY_BEFORE = re.compile(r"(¥|￥|rmb|RMB|人民币|税后|税前|(?<![\d号日])月)\s*$")
 _SALARY_CUE = re.compile(
-    r"(工资|月薪|薪水|薪资|收入|底薪|到手|月入|年薪|一个月|每月|每个月|挣|赚|拿|待遇|保底|开)\D{0,6}$"
+    r"(工资|月薪|薪水|薪资|收入|底薪|到手|月入|年薪|一个月|每月|每个月|挣|赚|拿|待遇|保底|开|"
+    r"(?i:salary|pay|paid|earn|earns|earning|make|makes|making|income|wage|wages|gongzi))\D{0,6}$"
 )
 _MONTHLY_RANGE = (100, 100_000)
 

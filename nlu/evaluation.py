@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -16,6 +17,7 @@ from yulu.nlu.classifier import (
 )
 from yulu.nlu.features import FeatureConfig, Featurizer
 from yulu.nlu.pinyin import build_pinyin_table, build_simplified_table
+from yulu.nlu.text import fold_width
 from yulu.nlu.training_data import Annotation, Example
 
 
@@ -202,22 +204,43 @@ def _gold_value(entity: str, value: str) -> object:
     if entity == "phone":
         return normalize_phone(value)
     if entity == "id_number":
-        return validate_id_number(value) or value.upper()
+        return validate_id_number(value) or re.sub(r"[\s-]", "", fold_width(value)).upper()
     return value
+
+
+def _gold_places(entity: str, value: str) -> set[str]:
+    """The official names an annotated place stands for at its level ([東莞](city): 东莞市).
+
+    The annotation is the writer's words (東莞, Shenzhen, 龙岗); every division they may name
+    counts, so the extractor is judged on the place, not on how the annotator spelled it. A
+    county-level city annotated as a city ([昆山](city)) names the 县级市 itself too.
+    """
+    from yulu.nlu.entities import default_gazetteer
+
+    names = {value}
+    for division in default_gazetteer().readings(value):
+        level = dict(division.entities())
+        if entity in level:
+            names.add(level[entity])
+        if entity == "city" and (division.county or "").endswith("市"):
+            names.add(division.county)
+    return names
 
 
 def _same_value(entity: str, gold: object, found: object) -> bool:
     """Whether an extracted value is the annotated one (a place's short name names it too)."""
     if entity in _PLACES:
-        return isinstance(found, str) and str(found).startswith(str(gold))
+        names = _gold_places(entity, str(gold))
+        return isinstance(found, str) and any(found.startswith(name) for name in names)
     return gold == found
 
 
 def _matches(annotation: Annotation, found: dict) -> bool:
-    """Same entity, overlapping span, same value."""
+    """Same entity (a 县级市 may be annotated as a city), overlapping span, same value."""
     overlap = found["start"] < annotation.end and annotation.start < found["end"]
     gold = _gold_value(annotation.entity, annotation.value)
-    same = found["entity"] == annotation.entity and overlap
+    county_city = annotation.entity == "city" and found["entity"] == "county"
+    same = (found["entity"] == annotation.entity or county_city) and overlap
     return same and _same_value(annotation.entity, gold, found["value"])
 
 

@@ -62,12 +62,28 @@ _MAJOR_CITIES = (
 _NUMERALS = frozenset("一二两三四五六七八九十百千万")
 # Nicknames graduates use for the big cities (在魔都打工, 去了鹏城).
 NICKNAMES = {
-    "魔都": "上海市", "帝都": "北京市", "鹏城": "深圳市", "羊城": "广州市", "花城": "广州市",
-    "蓉城": "成都市", "星城": "长沙市", "春城": "昆明市", "泉城": "济南市", "冰城": "哈尔滨市",
-    "鹭岛": "厦门市", "榕城": "福州市", "邕城": "南宁市", "筑城": "贵阳市", "莞城": "东莞市",
+    "魔都": "上海市",
+    "帝都": "北京市",
+    "鹏城": "深圳市",
+    "羊城": "广州市",
+    "花城": "广州市",
+    "蓉城": "成都市",
+    "星城": "长沙市",
+    "春城": "昆明市",
+    "泉城": "济南市",
+    "冰城": "哈尔滨市",
+    "鹭岛": "厦门市",
+    "榕城": "福州市",
+    "邕城": "南宁市",
+    "筑城": "贵阳市",
+    "莞城": "东莞市",
 }
 # Words that introduce a home place strongly enough for an everyday county name (老家凤凰).
 _HOME_CUES = "老家|老家是|老家在|家在|户口在|来自"
+# 在/回 + such a name counts when a word of place follows (在凤凰屋里, 回平安老家), not a
+# company or a thing (在平安上班 is the insurer).
+_AT = "在|回|去|到"
+_HERE = "屋里|家里|老家|乡下|县城|城里|镇上|街上|那边|这边|那里|这里|那块|这块"
 # Accented pinyin vowels, one for one (Shēnzhèn is shenzhen), so offsets stay put.
 _TONELESS = str.maketrans(
     "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüĀÁǍÀĒÉĚÈŌÓǑÒ", "aaaaeeeeiiiioooouuuuvvvvvAAAAEEEEOOOO"
@@ -112,6 +128,8 @@ class Gazetteer:
     county_of_city: dict[str, dict[str, Division]] = field(default_factory=dict)
     # Everyday county names that name one county only, taken after 老家/家在 … (老家凤凰).
     home: dict[str, tuple[Division, ...]] = field(default_factory=dict)
+    # Joined pinyin of county-level names ("longgang"), matched capitalised only (Longgang).
+    county_latin: dict[str, tuple[Division, ...]] = field(default_factory=dict)
     pattern: re.Pattern[str] = field(init=False)
     latin_pattern: re.Pattern[str] | None = field(init=False)
     cued_pattern: re.Pattern[str] | None = field(init=False)
@@ -129,7 +147,9 @@ class Gazetteer:
         self._simplify = {ord(t): s for t, s in self.simplified.items() if len(t) == len(s) == 1}
         home = "|".join(map(re.escape, sorted(self.home, key=len, reverse=True)))
         self._home_pattern = (
-            re.compile(rf"(?:{_HOME_CUES})(?P<place>{home})") if self.home else None
+            re.compile(rf"(?:{_HOME_CUES})(?P<place>{home})|(?:{_AT})(?P<at>{home})(?={_HERE})")
+            if self.home
+            else None
         )
 
     def _spans(self, text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
@@ -144,16 +164,39 @@ class Gazetteer:
         spans = self._counties_after_cities(text, spans)
         if self._home_pattern is not None:
             for match in self._home_pattern.finditer(text):
-                start, end = match.span("place")
+                group = "place" if match["place"] else "at"
+                start, end = match.span(group)
                 if not any(s < end and start < e for s, e, _ in spans):
-                    spans.append((start, end, self.home[match["place"]]))
+                    spans.append((start, end, self.home[match[group]]))
         if self.latin_pattern is not None:
             for match in self.latin_pattern.finditer(text.translate(_TONELESS)):
                 key = _spelling_key(match["joined"] or match["spaced"])
                 if key in self._by_spelling:
                     group = "joined" if match["joined"] else "spaced"
                     spans.append((match.start(group), match.end(group), self._by_spelling[key]))
+        for start, end, divisions in self._county_spellings(text.translate(_TONELESS)):
+            if not any(s < end and start < e for s, e, _ in spans):
+                spans.append((start, end, divisions))
         return sorted(spans, key=lambda span: span[0])
+
+    def _county_spellings(self, text: str) -> list[tuple[int, int, tuple[Division, ...]]]:
+        """County pinyin as a capitalised word (Longgang, Kunshan): lower-case pinyin after
+        zai is too often an ordinary word (zai yiyuan is 在医院, zai chang li 在厂里)."""
+        found = []
+        for match in _LATIN_WORD.finditer(text):
+            key = _spelling_key(match.group())
+            if match.group()[0].isupper() and key in self.county_latin:
+                found.append((match.start(), match.end(), self.county_latin[key]))
+        return found
+
+    def readings(self, surface: str) -> tuple[Division, ...]:
+        """Every division a whole place name may name (東莞, Shenzhen, 龙岗, 魔都), or ()."""
+        text = surface.strip().translate(self._simplify)
+        key = _spelling_key(text.translate(_TONELESS))
+        for table in (self.names, self.cued, self.home):
+            if text in table:
+                return table[text]
+        return self._by_spelling.get(key) or self.county_latin.get(key) or ()
 
     def _counties_after_cities(
         self, text: str, spans: list[tuple[int, int, tuple[Division, ...]]]
@@ -167,7 +210,8 @@ class Gazetteer:
                 for length in (3, 2):
                     alias = text[end : end + length]
                     if alias in counties and not any(
-                        s == end and counties[alias] in found for s, _, found in spans
+                        s == end and (counties[alias] in found or _city_of(found, city))
+                        for s, _, found in spans
                     ):
                         spans = [s for s in spans if s[1] <= end or s[0] >= end + length]
                         spans.append((end, end + length, (counties[alias],)))
@@ -210,6 +254,11 @@ class Gazetteer:
         return entities
 
 
+def _city_of(divisions: tuple[Division, ...], province: str) -> bool:
+    """Whether a mention names a city of a province (湖南邵阳 is 邵阳市, not 邵阳县)."""
+    return any(d.level == "city" and d.province == province for d in divisions)
+
+
 def _choose(candidates: tuple[Division, ...], named: set[str]) -> Division | None:
     """The one division a surface form names here, or None when it stays ambiguous."""
     if len(candidates) == 1:
@@ -217,11 +266,17 @@ def _choose(candidates: tuple[Division, ...], named: set[str]) -> Division | Non
     in_context = [d for d in candidates if d.province in named or d.city in named]
     if len(in_context) == 1:
         return in_context[0]
+    major = _major(candidates)
+    return major[0] if major else None
+
+
+def _major(candidates: tuple[Division, ...]) -> tuple[Division, ...]:
+    """The one candidate in the biggest labour market, as a 1-tuple, or () if none stands out."""
     for city in _MAJOR_CITIES:
         major = [d for d in candidates if d.city == city or d.province == city]
         if len(major) == 1:
-            return major[0]
-    return None
+            return (major[0],)
+    return ()
 
 
 def _aliases(node: dict) -> list[str]:
@@ -278,6 +333,7 @@ def _divisions() -> list[tuple[Division, list[str]]]:
 _EVERYDAY_SPELLINGS = frozenset({"xian", "jian", "luan", "shiyan", "yili", "dali", "aba", "yaan"})
 # A spaced spelling ("shen zhen") counts only after a word that introduces a place.
 _PLACE_WORDS = r"zai|qu|dao|hui|cong|lai|zhu|in|at|from|to|near|around"
+_LATIN_WORD = re.compile(r"(?<![A-Za-z])[A-Za-z]+(?:'[a-z]+)?(?![A-Za-z])")
 
 
 def _spelling_key(surface: str) -> str:
@@ -310,7 +366,13 @@ def _latin_names(divisions: list[tuple[Division, list[str]]]) -> dict[str, tuple
         if division.level != "county":
             for surface in surfaces[1:]:  # the short names (广州, not 广州市)
                 spellings[_pinyin(surface)].add(division)
-    latin = {s: tuple(d) for s, d in spellings.items() if len(d) == 1 and " " in s}
+    latin = {}
+    for spelling, found in spellings.items():
+        if " " in spelling:
+            # Suzhou is 苏州 and 宿州: the big labour market is meant, as for Chinese short names.
+            chosen = found if len(found) == 1 else _major(tuple(found))
+            if chosen:
+                latin[spelling] = tuple(chosen)
     # 山西 and 陕西 are both "shan xi"; the official spellings tell them apart.
     provinces = {d.province: d for d, _ in divisions if d.level == "province"}
     return latin | {"shan xi": (provinces["山西省"],), "shaan xi": (provinces["陕西省"],)}
@@ -350,9 +412,38 @@ def build_gazetteer() -> Gazetteer:
                         home[alias].append(division)
     unique_home = {a: tuple(d) for a, d in home.items() if len(d) == 1}
     simplified = dict(jionlp().traditional_simplified_loader("tra2sim_char.txt"))
+    latin = _latin_names(divisions)
     return Gazetteer(
-        found, _latin_names(divisions), cued, simplified, dict(county_of_city), unique_home
+        found,
+        latin,
+        cued,
+        simplified,
+        dict(county_of_city),
+        unique_home,
+        _county_latin(divisions, taken={_spelling_key(k) for k in latin}),
     )
+
+
+def _county_latin(
+    divisions: list[tuple[Division, list[str]]], *, taken: set[str]
+) -> dict[str, tuple[Division, ...]]:
+    """Joined pinyin of county short names that name one county (or one in a big market)."""
+    spellings: dict[str, set[Division]] = defaultdict(set)
+    syllables: set[str] = set()
+    for division, surfaces in divisions:
+        if division.level == "county":
+            for surface in surfaces[1:]:
+                spelling = _pinyin(surface)
+                syllables.update(spelling.split())
+                spellings[_spelling_key(spelling)].add(division)
+    # 固安 joined is "guan", 裕安 "yuan" (3000 Yuan): a single syllable's spelling is no name.
+    taken = taken | syllables | _EVERYDAY_SPELLINGS
+    latin = {}
+    for key, found in spellings.items():
+        chosen = found if len(found) == 1 else _major(tuple(found))
+        if chosen and key not in taken:
+            latin[key] = tuple(chosen)
+    return latin
 
 
 def _stem(name: str) -> str:

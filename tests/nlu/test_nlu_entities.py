@@ -314,3 +314,37 @@ def test_more_ways_to_write_an_income(text: str, yuan: int) -> None:
 @pytest.mark.parametrize("text", ["我号码是 1 3 8 1 2 3 4 5 6 7 8", "138.1234.5678"])
 def test_phone_with_a_separator_between_every_digit(text: str) -> None:
     assert ("phone", "13812345678") in _values(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I got laid off in Suzhou", {("city", "苏州市")}),  # 苏州, not 宿州: the labour market
+        ("I work in Longgang now", {("county", "龙岗区"), ("city", "深圳市")}),
+        ("working at a Kunshan factory", {("county", "昆山市"), ("city", "苏州市")}),
+        ("I'm from Longhui, Hunan", {("county", "隆回县"), ("province", "湖南省")}),
+        ("我在凤凰屋里开民宿", {("county", "凤凰县"), ("province", "湖南省")}),
+        ("老家在湖南邵阳", {("city", "邵阳市"), ("province", "湖南省")}),
+    ],
+)
+def test_county_pinyin_ambiguous_city_pinyin_and_a_home_county(text: str, expected: set) -> None:
+    assert expected <= _values(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["在平安上班", "老家在湖南邵阳", "wo zai yi yuan shang ban", "I earn 3000 Yuan"]
+)
+def test_no_county_is_made_up(text: str) -> None:
+    assert "county" not in {entity for entity, _ in _values(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "yuan"),
+    [
+        ("在factory上班 salary 4200", 4200),
+        ("I make 5000 a month", 5000),
+        ("pay is 3,800 yuan", 3800),
+    ],
+)
+def test_income_in_english(text: str, yuan: int) -> None:
+    assert ("income", yuan) in _values(text)
