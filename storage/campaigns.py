@@ -4,22 +4,30 @@ An audience is a filtered view over graduates or over roster rows (学籍/帮扶
 can only be messaged through the graduate who signed up and was matched to it; the audience
 query brings that graduate along (or nothing), so the service can tell who is reachable in
 Telegram and who is left for the cadre to contact.
+
+A run is set-based, like the check-in round (storage/rounds.py): the audience is cut into
+slices of its cursor ids, and per slice one GROUP BY counts it per county (reachable or not)
+and one INSERT … SELECT enqueues the reachable, the text rendered by SQL from the locale
+template split at the name. No member row reaches Python; a repeat conflicts on every key
+and adds nothing.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
     ForeignKey,
     Index,
-    Row,
     Select,
     String,
+    Subquery,
     UniqueConstraint,
+    and_,
+    case,
     func,
     literal,
     or_,
@@ -28,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, aliased, mapped_column
+from sqlalchemy.sql.elements import ColumnElement
 
 from yulu.storage.ledger import LabourEntry
 from yulu.storage.models import (
@@ -41,6 +50,7 @@ from yulu.storage.models import (
     utcnow,
 )
 from yulu.storage.queries import insert_for
+from yulu.storage.rounds import OUTBOX_COLUMNS, outbox_values, rendered
 
 
 class CampaignAnswer(Base):
@@ -225,19 +235,114 @@ def _common_filters(query: Select, audience: AudienceFilter, *, status_of: type)
     return query
 
 
-async def audience_batch(
-    session: AsyncSession, audience: AudienceFilter, *, after: int, limit: int
-) -> Sequence[Row]:
-    """The next `limit` audience rows after cursor `after`."""
-    rows: list[Row] = []
-    parts = _parts(audience)
-    ends = [offset for _, _, offset in parts[1:]] + [None]
-    for (query, key, offset), end in zip(parts, ends, strict=True):
-        if len(rows) == limit or (end is not None and after >= end):
-            continue
-        page = query.where(key > max(after - offset, 0)).limit(limit - len(rows))
-        rows += (await session.execute(page)).all()
-    return rows
+# --- a run, set-based ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignMessage:
+    """A campaign year's one message, as SQL fills it in for each member."""
+
+    key_prefix: str  # campaign:<name>:<year>: — the graduate id completes the key
+    text_parts: list[str]  # the rendered template split where the member's name goes
+    buttons: list[Any]
+    not_before: datetime | None  # the next open day, when run on a statutory holiday
+    kind: str = "campaign"
+
+
+@dataclass(frozen=True)
+class Slice:
+    """Members of one audience part (graduates, roster, 新成长劳动力) with ids in [lo, hi)."""
+
+    part: int
+    lo: int
+    hi: int
+
+
+def reachable(members: Any) -> ColumnElement[bool]:
+    """In Telegram, not blocked, not unsubscribed: services.campaigns.unreachable_reason is None."""
+    c = members.c
+    return and_(
+        c.graduate_id.is_not(None),
+        c.chat_id.is_not(None),
+        c.unreachable_at.is_(None),
+        c.unsubscribed_at.is_(None),
+    )
+
+
+async def audience_slices(
+    session: AsyncSession, audience: AudienceFilter, *, size: int
+) -> list[Slice]:
+    """The audience cut into id slices of `size`, part by part, in cursor order."""
+    slices = []
+    for index, (_, key, _) in enumerate(_parts(audience)):
+        low, high = (await session.execute(select(func.min(key), func.max(key)))).one()
+        if low is not None:
+            slices += [Slice(index, lo, lo + size) for lo in range(low, high + 1, size)]
+    return slices
+
+
+def _members(audience: AudienceFilter, piece: Slice) -> Subquery:
+    query, key, _ = _parts(audience)[piece.part]
+    return query.where(key >= piece.lo, key < piece.hi).order_by(None).subquery("members")
+
+
+async def tally_slice(
+    session: AsyncSession, audience: AudienceFilter, piece: Slice
+) -> list[tuple[str, int, int]]:
+    """(county, reachable, unreachable) for the slice's members, one row per county."""
+    members = _members(audience, piece)
+    in_reach = func.sum(case((reachable(members), 1), else_=0))
+    query = select(members.c.county, in_reach, func.count()).group_by(members.c.county)
+    return [(county, int(n), total - int(n)) for county, n, total in await session.execute(query)]
+
+
+async def enqueue_slice(
+    session: AsyncSession,
+    audience: AudienceFilter,
+    piece: Slice,
+    message: CampaignMessage,
+    *,
+    now: datetime,
+) -> int:
+    """Enqueue the message for the slice's reachable members (one INSERT … SELECT, keys that
+    exist skipped); returns how many were added."""
+    members = _members(audience, piece)
+    values = outbox_values(
+        key_prefix=message.key_prefix,
+        kind=message.kind,
+        graduate_id=members.c.graduate_id,
+        chat_id=members.c.chat_id,
+        text=rendered(message.text_parts, members.c.name),
+        buttons=message.buttons,
+        not_before=message.not_before or now,
+        now=now,
+    )
+    rows = select(*values).select_from(members).where(reachable(members))
+    statement = (
+        insert_for(session, OutboxMessage)
+        .from_select(OUTBOX_COLUMNS, rows)
+        .on_conflict_do_nothing()
+    )
+    return (await session.execute(statement)).rowcount
+
+
+async def reachable_names(
+    session: AsyncSession, audience: AudienceFilter, *, limit: int
+) -> list[str]:
+    """The names of the first `limit` reachable members, in cursor order (for samples)."""
+    names: list[str] = []
+    for query, _, _ in _parts(audience):
+        if len(names) >= limit:
+            break
+        members = query.subquery("members")
+        page = (
+            select(members.c.name)
+            .where(reachable(members))
+            .order_by(members.c.cursor)
+            .limit(limit - len(names))
+        )
+        names += (await session.scalars(page)).all()
+    return names
 
 
 async def audience_size(session: AsyncSession, audience: AudienceFilter) -> int:

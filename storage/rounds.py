@@ -7,6 +7,10 @@ a marker where the name goes, and SQL puts each graduate's name in the marker's 
 The audience is everyone active who has no check-in row for the month yet — the same rule for
 a dry run and a real run, so a dry run counts exactly what the run would add, and a repeat
 finds nobody (one anti-join on the check_in unique index) and writes nothing.
+
+`rendered` and `outbox_values` are the two pieces every set-based enqueue shares (the round
+here, campaigns in storage/campaigns.py): the text from template parts and a name column, and
+the outbox row's columns in `OUTBOX_COLUMNS` order.
 """
 
 from __future__ import annotations
@@ -66,36 +70,6 @@ async def count_by_county(session: AsyncSession, period: str, lo: int, hi: int) 
     return Counter({county: n for county, n in await session.execute(query)})
 
 
-def _text(parts: list[str]) -> ColumnElement[str]:
-    """The template's parts with each graduate's name between them, concatenated by SQL."""
-    text: ColumnElement[str] = literal(parts[0], String)
-    for part in parts[1:]:
-        text = text + Graduate.name + literal(part, String)
-    return text
-
-
-def outbox_rows(message: RoundMessage, lo: int, hi: int, now: datetime) -> Select:
-    """The round's outbox rows for ids in [lo, hi), as a SELECT (no row reaches Python)."""
-    status_type = OutboxMessage.__table__.c.status.type
-    when = OutboxMessage.__table__.c.created_at.type
-    return (
-        select(
-            literal(f"{message.kind}:{message.period}:", String) + cast(Graduate.id, String),
-            literal(message.kind, String),
-            Graduate.chat_id,
-            Graduate.id,
-            _text(message.text_parts),
-            literal(message.buttons, JSON),
-            literal(OutboxStatus.PENDING, status_type),
-            literal(0),
-            literal(now, when),
-            literal(now, when),
-        )
-        .select_from(Graduate)
-        .where(*_active(message.period, lo, hi))
-    )
-
-
 OUTBOX_COLUMNS = [
     "idempotency_key",
     "kind",
@@ -108,6 +82,57 @@ OUTBOX_COLUMNS = [
     "not_before",
     "created_at",
 ]
+
+
+def rendered(parts: list[str], name: ColumnElement[str]) -> ColumnElement[str]:
+    """The template's parts with each row's name between them, concatenated by SQL."""
+    text: ColumnElement[str] = literal(parts[0], String)
+    for part in parts[1:]:
+        text = text + name + literal(part, String)
+    return text
+
+
+def outbox_values(
+    *,
+    key_prefix: str,
+    kind: str,
+    graduate_id: ColumnElement[int],
+    chat_id: ColumnElement[int],
+    text: ColumnElement[str],
+    buttons: list[Any],
+    not_before: datetime,
+    now: datetime,
+) -> list[ColumnElement[Any]]:
+    """An outbox row as SELECT columns in OUTBOX_COLUMNS order; the key is prefix + graduate id."""
+    status_type = OutboxMessage.__table__.c.status.type
+    when = OutboxMessage.__table__.c.created_at.type
+    return [
+        literal(key_prefix, String) + cast(graduate_id, String),
+        literal(kind, String),
+        chat_id,
+        graduate_id,
+        text,
+        literal(buttons, JSON),
+        literal(OutboxStatus.PENDING, status_type),
+        literal(0),
+        literal(not_before, when),
+        literal(now, when),
+    ]
+
+
+def outbox_rows(message: RoundMessage, lo: int, hi: int, now: datetime) -> Select:
+    """The round's outbox rows for ids in [lo, hi), as a SELECT (no row reaches Python)."""
+    values = outbox_values(
+        key_prefix=f"{message.kind}:{message.period}:",
+        kind=message.kind,
+        graduate_id=Graduate.id,
+        chat_id=Graduate.chat_id,
+        text=rendered(message.text_parts, Graduate.name),
+        buttons=message.buttons,
+        not_before=now,
+        now=now,
+    )
+    return select(*values).select_from(Graduate).where(*_active(message.period, lo, hi))
 
 
 async def enqueue_round(

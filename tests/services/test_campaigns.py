@@ -18,6 +18,7 @@ from yulu.core.config import CampaignSettings, Settings
 from yulu.core.errors import InvalidInput
 from yulu.core.i18n import get_translator
 from yulu.services import campaigns, places
+from yulu.services.actions import to_json
 from yulu.services.context import Runtime
 from yulu.services.privacy import FieldCipher
 from yulu.storage.campaigns import CampaignAnswer, audience_query
@@ -291,6 +292,7 @@ async def test_daily_job_runs_only_enabled_campaigns_in_their_window(
         "graduation": BUILT_IN["graduation"],
         "enrollment": campaign("enrollment", enabled=False),
     }
+
     def no_holidays(d):
         return False
 
@@ -430,3 +432,78 @@ def test_built_in_campaigns_have_every_text_and_short_callbacks() -> None:
         assert campaigns.missing_texts(T, c) == []
         markup = render(T, campaigns.campaign_choices(name, YEAR, c))  # packing checks 64 bytes
         assert [row[0].text for row in markup.inline_keyboard] == [T(b.label) for b in c.buttons]
+
+
+# --- a run is set-based: what the database writes is what Python would have written ----------
+
+
+async def test_enqueued_texts_are_what_python_renders_with_the_buttons(
+    runtime: Runtime, people: People
+) -> None:
+    c = BUILT_IN["graduation"]
+    names = ["甲", "欧阳小明", "O'Brien %s", "阿依古丽·买买提", "李{ $name }"]
+    ids = [await people.graduate(name) for name in names]
+    report = await run(runtime, c)
+    assert report.enqueued == len(names)
+    messages = {m.graduate_id: m for m in await outbox(runtime)}
+    buttons = to_json(campaigns.campaign_choices("graduation", YEAR, c))
+    for graduate_id, name in zip(ids, names, strict=True):
+        message = messages[graduate_id]
+        assert message.text == campaigns.message_text(T, c, name=name, edition=YEAR)
+        assert message.text.startswith(f"{name}，毕业季到了")
+        assert message.buttons == buttons and message.kind == "campaign"
+        assert message.idempotency_key == f"campaign:graduation:{YEAR}:{graduate_id}"
+        assert message.chat_id is not None and message.status == OutboxStatus.PENDING
+        assert message.attempts == 0 and message.not_before <= datetime.now(UTC)
+    labels = [
+        b.text for row in render_stored(T, messages[ids[0]].buttons).inline_keyboard for b in row
+    ]
+    assert labels == [T(b.label) for b in c.buttons]
+
+
+async def test_unsubscribed_blocked_and_chatless_people_are_counted_not_enqueued(
+    runtime: Runtime, people: People
+) -> None:
+    reached = await people.graduate("可达")
+    await people.graduate("退订", unsubscribed_at=datetime.now(UTC))
+    await people.graduate("屏蔽", unreachable_at=datetime.now(UTC), county="新化")
+    await people.graduate("无会话", chat_id=None)
+    report = await run(runtime, BUILT_IN["graduation"])
+    assert dict(report.reachable) == {LONGHUI: 1}
+    assert dict(report.unreachable) == {LONGHUI: 2, XINHUA: 1}
+    assert [m.graduate_id for m in await outbox(runtime)] == [reached]
+
+
+async def test_a_dry_run_counts_exactly_what_the_run_then_adds(
+    runtime: Runtime, people: People, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(campaigns, "SLICE", 2)  # several slices, some empty
+    linked = [await people.roster(f"名单{n}", county=("隆回", "新化")[n % 2]) for n in range(5)]
+    await people.roster("无账号", county="新化")
+    for n, entry in enumerate(linked):
+        await people.graduate(f"名单{n}", roster_entry_id=entry, verified=True)
+    await people.graduate("往届", year=YEAR - 1)
+    c = BUILT_IN["enrollment"]
+    seen: list[int] = []
+    dry = await campaigns.run_campaign(
+        runtime.session_factory,
+        T,
+        name="enrollment",
+        campaign=c,
+        today=WORKDAY,
+        tz=TZ,
+        dry_run=True,
+        samples=2,
+        on_batch=seen.append,
+        holidays=lambda d: False,
+    )
+    assert dry.enqueued == 0 and await outbox(runtime) == []
+    assert sum(seen) == dry.audience == 6 and len(seen) > 1
+    assert dry.samples == [
+        campaigns.message_text(T, c, name=f"名单{n}", edition=YEAR) for n in range(2)
+    ]
+    real = await run(runtime, c, name="enrollment")
+    assert (real.reachable, real.unreachable) == (dry.reachable, dry.unreachable)
+    assert real.enqueued == sum(dry.reachable.values()) == 5 == len(await outbox(runtime))
+    again = await run(runtime, c, name="enrollment")
+    assert again.enqueued == 0 and again.reachable == real.reachable

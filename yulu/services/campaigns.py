@@ -1,11 +1,14 @@
 """Seasonal campaigns (入学季/毕业季): who they reach, when, what they say, what was answered.
 
-A campaign run only decides and enqueues, like a check-in round: the audience streams in id
-batches, and each batch's outbox rows (keyed ``campaign:<name>:<year>:<graduate>``) commit
-together, so a second run, the daily re-run inside the window, or a restart after a crash adds
-nothing twice and misses no one. The sender holds messages in quiet hours; statutory holidays
-(法定节假日, per the chinese_calendar package) are avoided here: the daily job skips them, and a
-run started by hand on one defers its messages to the next day that is not a holiday.
+A campaign run only decides and enqueues, like a check-in round, and set-based like it
+(storage/campaigns.py): per slice of SLICE audience ids, one GROUP BY counts the members per
+county and one INSERT … SELECT enqueues the reachable, the text rendered by the database from
+the locale template split at the name, so no member row reaches Python. Each slice's outbox
+rows (keyed ``campaign:<name>:<year>:<graduate>``) commit together, so a second run, the daily
+re-run inside the window, or a restart after a crash adds nothing twice and misses no one.
+The sender holds messages in quiet hours; statutory holidays (法定节假日, per the
+chinese_calendar package) are avoided here: the daily job skips them, and a run started by hand
+on one defers its messages to the next day that is not a holiday.
 
 A roster-sourced audience (e.g. 新成长劳动力 for 入学季) can only be messaged through the
 graduate who signed up in Telegram and was matched to the roster row; every other row is
@@ -21,10 +24,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
-from sqlalchemy import Row
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from yulu.core.config import CampaignSettings
@@ -32,25 +35,30 @@ from yulu.core.errors import ConfigurationError, InvalidInput, NotFound
 from yulu.core.i18n import Translator
 from yulu.services import audit
 from yulu.services.actions import Buttons, Choice, to_json
+from yulu.services.checkin import NAME_MARK
 from yulu.services.privacy import FieldCipher, mask_phone
 from yulu.services.scheduler import trigger
 from yulu.services.tabular import table_writer
 from yulu.storage.campaigns import (
     AudienceFilter,
+    CampaignMessage,
     answer_counts,
     answers_query,
-    audience_batch,
     audience_query,
     audience_size,
+    audience_slices,
     delivery_counts,
+    enqueue_slice,
     failure_reasons,
+    reachable_names,
     save_answer,
+    tally_slice,
 )
 from yulu.storage.models import EmploymentStatus, Graduate
-from yulu.storage.outbox import Outgoing, enqueue_many
 
 log = logging.getLogger(__name__)
-BATCH = 1000
+BATCH = 1000  # rows per fetch of an export
+SLICE = 20_000  # audience ids per transaction of a run
 RELATIVE_YEARS = {"last_year": -1, "this_year": 0, "next_year": 1}
 ANSWER_COLUMNS = (
     "campaign",
@@ -178,8 +186,9 @@ def audience_filter(campaign: CampaignSettings, edition: int) -> AudienceFilter:
     )
 
 
-def unreachable_reason(row: Row) -> str | None:
-    """Why a member cannot get the message in Telegram, or None when they can."""
+def unreachable_reason(row: Any) -> str | None:
+    """Why a member cannot get the message in Telegram, or None when they can (the same rule
+    as storage.campaigns.reachable, which a run counts and enqueues by)."""
     if row.graduate_id is None or row.chat_id is None:
         return "no_telegram"
     if row.unreachable_at is not None:
@@ -199,6 +208,24 @@ def campaign_choices(name: str, edition: int, campaign: CampaignSettings) -> But
 def message_text(t: Translator, campaign: CampaignSettings, *, name: str, edition: int) -> str:
     """The campaign message for one person."""
     return t(campaign.message, name=name, year=edition)
+
+
+def campaign_message(
+    t: Translator,
+    campaign: CampaignSettings,
+    *,
+    name: str,
+    edition: int,
+    not_before: datetime | None,
+) -> CampaignMessage:
+    """The campaign year's message, rendered once, split where each member's name goes."""
+    text = message_text(t, campaign, name=NAME_MARK, edition=edition)
+    return CampaignMessage(
+        key_prefix=f"campaign:{name}:{edition}:",
+        text_parts=text.split(NAME_MARK),
+        buttons=to_json(campaign_choices(name, edition, campaign)),
+        not_before=not_before,
+    )
 
 
 @dataclass
@@ -241,35 +268,30 @@ async def run_campaign(
     on_batch: Callable[[int], None] = lambda n: None,
     holidays: HolidayCheck = holiday_status,
 ) -> CampaignReport:
-    """Enqueue the campaign message for everyone reachable (dry run: only count and render)."""
+    """Enqueue the campaign message for everyone reachable (dry run: only count and render).
+
+    Set-based (storage/campaigns.py): per slice of SLICE audience ids, one count per county and
+    one INSERT … SELECT in one transaction; the samples are rendered in Python, the same way.
+    """
     check_texts(t, name, campaign)
     edition = edition_of(campaign, today)
     report = CampaignReport(name, edition, in_window(campaign, today, tz=tz))
     not_before = _defer_if_holiday(report, campaign, today, tz, holidays)
     audience = audience_filter(campaign, edition)
-    buttons = to_json(campaign_choices(name, edition, campaign))
-    after = 0
-    while True:
+    message = campaign_message(t, campaign, name=name, edition=edition, not_before=not_before)
+    async with session_factory() as session:
+        slices = await audience_slices(session, audience, size=SLICE)
+        for member in await reachable_names(session, audience, limit=samples) if samples else []:
+            report.samples.append(message_text(t, campaign, name=member, edition=edition))
+    for piece in slices:
         async with session_factory.begin() as session:
-            batch = await audience_batch(session, audience, after=after, limit=BATCH)
-            if not batch:
-                return report
-            after = batch[-1].cursor
-            reachable = _tally(report, batch)
-            for row in reachable[: max(samples - len(report.samples), 0)]:
-                report.samples.append(message_text(t, campaign, name=row.name, edition=edition))
-            if not dry_run:
-                report.enqueued += await _enqueue_batch(
-                    session,
-                    t,
-                    campaign,
-                    name=name,
-                    edition=edition,
-                    rows=reachable,
-                    buttons=buttons,
-                    not_before=not_before,
-                )
-        on_batch(len(batch))
+            counted, in_reach = _tally(report, await tally_slice(session, audience, piece))
+            if in_reach and not dry_run:
+                now = datetime.now(UTC)
+                report.enqueued += await enqueue_slice(session, audience, piece, message, now=now)
+        if counted:
+            on_batch(counted)
+    return report
 
 
 def _defer_if_holiday(
@@ -285,44 +307,15 @@ def _defer_if_holiday(
     return datetime.combine(report.deferred_to, time(0), ZoneInfo(tz)).astimezone(UTC)
 
 
-def _tally(report: CampaignReport, batch: list[Row]) -> list[Row]:
-    """Count a batch per county; return the rows that can be messaged."""
-    reachable = []
-    for row in batch:
-        if unreachable_reason(row) is None:
-            report.reachable[row.county] += 1
-            reachable.append(row)
-        else:
-            report.unreachable[row.county] += 1
-    return reachable
-
-
-async def _enqueue_batch(
-    session: AsyncSession,
-    t: Translator,
-    campaign: CampaignSettings,
-    *,
-    name: str,
-    edition: int,
-    rows: list[Row],
-    buttons: list,
-    not_before: datetime | None,
-) -> int:
-    return await enqueue_many(
-        session,
-        [
-            Outgoing(
-                key=f"campaign:{name}:{edition}:{row.graduate_id}",
-                kind="campaign",
-                chat_id=row.chat_id,
-                graduate_id=row.graduate_id,
-                buttons=buttons,
-                text=message_text(t, campaign, name=row.name, edition=edition),
-                not_before=not_before,
-            )
-            for row in rows
-        ],
-    )
+def _tally(report: CampaignReport, counts: list[tuple[str, int, int]]) -> tuple[int, int]:
+    """Add a slice's (county, reachable, unreachable) counts; return its members and reachable."""
+    for county, in_reach, out_of_reach in counts:
+        if in_reach:
+            report.reachable[county] += in_reach
+        if out_of_reach:
+            report.unreachable[county] += out_of_reach
+    in_reach = sum(n for _, n, _ in counts)
+    return in_reach + sum(n for _, _, n in counts), in_reach
 
 
 async def run_due(
