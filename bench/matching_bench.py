@@ -10,7 +10,15 @@ M postings through `import_postings` from a CSV (cities and districts weighted t
 jobs are; 1-3 majors or classes, or 不限; four kinds; a tenth already past the deadline), then
 time services.matching.run_matching three times: a dry run, the real run (the timed figure:
 trade codes derived for every graduate, every batch matched in SQL and its notices and outbox
-rows written), and a second real run in the same week (must add 0). Memory: the process's RSS
+rows written), and a second real run in the same week (must add 0). The enqueue part on its
+own (issue 12): the run's notices are copied aside and removed, a dry run renders the same
+batches again, and they are written batch after batch the way a run writes them (job_notice and
+outbox rows, one bulk statement each, one transaction per batch; in a run each write overlaps
+the next batch's matching, here nothing overlaps), then written again (every row already there);
+the floor, on the same database after removing them once more: the same rows by two raw
+`INSERT … SELECT` statements from the copy, then those again (every row a conflict). A run
+itself never repeats a write: a pair already noticed is left out by the matching query's
+anti-join, so a second run renders and writes nothing. Memory: the process's RSS
 before each phase and its high-water mark during it (VmHWM, reset first); the difference is what
 the run itself holds, which batches keep flat whatever N (compare --graduates 20000). Figures
 only: nothing asserts.
@@ -34,18 +42,18 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, delete, func, insert, select, text
 from sqlalchemy.engine import make_url
 
 from yulu.core.config import Settings
 from yulu.core.i18n import get_translator
-from yulu.services import places
+from yulu.services import matching, places
 from yulu.services.context import open_runtime
 from yulu.services.majors import major_map
 from yulu.services.matching import run_matching
 from yulu.services.postings import HEADER, import_postings
 from yulu.storage import migrate
-from yulu.storage.models import EducationLevel, EmploymentStatus, Graduate
+from yulu.storage.models import EducationLevel, EmploymentStatus, Graduate, OutboxMessage
 from yulu.storage.postings import JobNotice
 
 PG_URL = os.environ.get("YULU_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -315,6 +323,88 @@ def write_postings(path: Path, count: int, seed: int = 7) -> None:
             )
 
 
+# --- the floor: the same notice rows by raw INSERT … SELECT -----------------------------------
+
+HOLD = [
+    "CREATE TABLE hold_notice AS SELECT graduate_id, posting_id, week, score, outbox_key, "
+    "created_at FROM job_notice",
+    "CREATE TABLE hold_outbox AS SELECT idempotency_key, kind, chat_id, graduate_id, text, "
+    "buttons FROM outbox_message WHERE kind = 'job_notice'",
+]
+RAW_NOTICES = """
+INSERT INTO job_notice (graduate_id, posting_id, week, score, outbox_key, created_at)
+SELECT graduate_id, posting_id, week, score, outbox_key, created_at FROM hold_notice
+WHERE true  -- SQLite: without a WHERE, ON CONFLICT would parse as a join constraint
+ON CONFLICT (graduate_id, posting_id) DO NOTHING
+"""
+RAW_OUTBOX = """
+INSERT INTO outbox_message (idempotency_key, kind, chat_id, graduate_id, text, buttons,
+                            status, attempts, not_before, created_at)
+SELECT idempotency_key, kind, chat_id, graduate_id, text, buttons,
+       'pending', 0, :now, :now
+FROM hold_outbox
+WHERE true
+ON CONFLICT (idempotency_key) DO NOTHING
+"""
+
+
+async def _clear_notices(runtime) -> None:
+    """Remove every notice and notice message (PostgreSQL: vacuumed, so no dead rows remain)."""
+    async with runtime.session_factory.begin() as session:
+        await session.execute(delete(JobNotice))
+        await session.execute(delete(OutboxMessage).where(OutboxMessage.kind == "job_notice"))
+    if runtime.engine.dialect.name == "postgresql":
+        async with runtime.engine.connect() as connection:
+            connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            await connection.execute(text("VACUUM ANALYZE job_notice, outbox_message"))
+
+
+async def hold_notices(runtime) -> None:
+    """Copy the run's notices and notice messages aside, then remove them (not timed)."""
+    async with runtime.session_factory.begin() as session:
+        for statement in HOLD:
+            await session.execute(text(statement))
+    await _clear_notices(runtime)
+
+
+async def replay_writes(runtime, t, settings) -> list[tuple[int, float]]:
+    """The enqueue part alone: a dry run's rendered batches written as a run writes them,
+    twice; (rows added, seconds) per pass."""
+    captured = []
+    render = matching._NoticeWriter.render
+
+    async def capturing(self, session, picks, people):
+        decided = await render(self, session, picks, people)
+        captured.append((self, decided))
+        return decided
+
+    matching._NoticeWriter.render = capturing
+    try:
+        await run_matching(runtime.session_factory, t, settings=settings, dry_run=True, now=NOW)
+    finally:
+        matching._NoticeWriter.render = render
+    passes = []
+    for _ in range(2):
+        before, started = sum(w.report.notices for w, _ in captured[:1]), time.perf_counter()
+        for writer, decided in captured:
+            await writer.save(runtime.session_factory, decided)
+        added = sum(w.report.notices for w, _ in captured[:1]) - before
+        passes.append((2 * added, time.perf_counter() - started))
+    await _clear_notices(runtime)
+    return passes
+
+
+async def raw_notices(runtime) -> tuple[int, float]:
+    """The floor: the same notice and outbox rows by two raw INSERT … SELECT; rows, seconds."""
+    when = OutboxMessage.__table__.c.created_at.type
+    outbox = text(RAW_OUTBOX).bindparams(bindparam("now", type_=when))
+    started = time.perf_counter()
+    async with runtime.session_factory.begin() as session:
+        notices = (await session.execute(text(RAW_NOTICES))).rowcount
+        messages = (await session.execute(outbox, {"now": datetime.now(UTC)})).rowcount
+    return notices + messages, time.perf_counter() - started
+
+
 # --- the benchmark ------------------------------------------------------------------------
 
 
@@ -362,15 +452,27 @@ async def bench_backend(url: str, graduates: int, postings: int, batch: int, fol
                 "notices": report.notices,
                 "graduates": report.graduates,
                 "trades_refreshed": report.trades_refreshed,
+                "write_seconds": report.write_seconds,
             }
             print(
                 f"    {phase:<10} {seconds:7.1f}s  notices {report.notices:>7}  eligible graduates "
                 f"{report.graduates:>7}  trade codes derived {report.trades_refreshed:>7}  "
+                f"writing {report.write_seconds:5.2f}s  "
                 f"RSS {before:4.0f} MB before, peak {rss:4.0f} MB",
                 flush=True,
             )
         async with runtime.session_factory() as session:
             figures["notice_rows"] = await session.scalar(select(func.count(JobNotice.id)))
+        await hold_notices(runtime)
+        for phase, (rows, seconds) in zip(
+            ("enqueue", "enqueue_repeat"), await replay_writes(runtime, t, settings), strict=True
+        ):
+            figures[phase] = {"seconds": seconds, "rows": rows}
+            print(f"    {phase:<10} {seconds:7.2f}s  rows added {rows:>7}", flush=True)
+        for phase in ("raw", "raw_repeat"):
+            rows, seconds = await raw_notices(runtime)
+            figures[phase] = {"seconds": seconds, "rows": rows}
+            print(f"    {phase:<10} {seconds:7.2f}s  rows added {rows:>7}", flush=True)
     return figures
 
 
@@ -390,13 +492,25 @@ def main() -> None:
                 figures = asyncio.run(
                     bench_backend(url, args.graduates, args.postings, args.batch, Path(folder))
                 )
-            real = figures["real_run"]
+            real, second = figures["real_run"], figures["second_run"]
+            raw, repeat = figures["raw"], figures["raw_repeat"]
             growth = real["peak_rss_mb"] - real["rss_before_mb"]
             print(
                 f"   → {backend}: matching run {real['seconds']:.1f}s for {args.graduates} × "
                 f"{args.postings} ({real['notices']} notices), memory +{growth:.0f} MB over the "
-                f"run; second run {figures['second_run']['seconds']:.1f}s, "
-                f"{figures['second_run']['notices']} new",
+                f"run; second run {second['seconds']:.1f}s, {second['notices']} new",
+                flush=True,
+            )
+            enqueue, again = figures["enqueue"], figures["enqueue_repeat"]
+            same = raw["rows"] == enqueue["rows"] == 2 * real["notices"] and repeat["rows"] == 0
+            print(
+                f"   → {backend}: enqueue part {enqueue['seconds']:.2f}s / raw INSERT … SELECT "
+                f"{raw['seconds']:.2f}s = {enqueue['seconds'] / raw['seconds']:.2f}; written "
+                f"again {again['seconds']:.2f}s / raw repeat {repeat['seconds']:.2f}s = "
+                f"{again['seconds'] / repeat['seconds']:.2f}; a second run writes nothing and "
+                f"takes {second['seconds']:.2f}s in all = "
+                f"{second['seconds'] / repeat['seconds']:.1f} raw repeats"
+                + ("" if same else "  FAIL: the rows written differ from the run's notices"),
                 flush=True,
             )
 

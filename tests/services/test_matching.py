@@ -350,3 +350,41 @@ async def test_employed_graduate_whose_last_check_in_says_unstable_gets_jobs(
     await run(runtime)
     assert len(await sent_to(runtime, unstable)) == 1
     assert await sent_to(runtime, stable_now) == []
+
+
+async def test_who_stopped_or_paused_gets_nothing_and_a_dry_run_counts_what_a_run_adds(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    await import_rows(runtime, tmp_path, DEMO_LIKE)
+    ids = await posting_ids(runtime)
+    wants = [await make_graduate(runtime) for _ in range(3)]  # batch_size 2: two batches
+    stopped = [
+        await make_graduate(runtime, unsubscribed_at=NOW),
+        await make_graduate(runtime, unreachable_at=NOW),
+        await make_graduate(runtime, paused_until="2027-06"),  # studying: asked again then
+    ]
+    dry = await run(runtime, dry_run=True)
+    real = await run(runtime)
+    assert (dry.notices, dry.per_county) == (real.notices, real.per_county) == (3, real.per_county)
+    assert real.per_county == {"湖南省邵阳市隆回县": 3} and dry.samples == real.samples
+    for graduate_id in wants:
+        [notice] = await sent_to(runtime, graduate_id)
+        assert notice.idempotency_key == f"notice:{ids['SZ-AUTO']}:{graduate_id}"
+        assert notice.text == real.samples[0] and notice.status == OutboxStatus.PENDING
+    for graduate_id in stopped:
+        assert await sent_to(runtime, graduate_id) == []
+
+
+async def test_a_repeat_in_the_same_week_writes_nothing(runtime: Runtime, tmp_path: Path) -> None:
+    await import_rows(runtime, tmp_path, DEMO_LIKE)
+    for _ in range(3):
+        await make_graduate(runtime)
+    assert (await run(runtime)).notices == 3
+    async with runtime.session_factory() as session:
+        before = (await session.execute(select(OutboxMessage.id, OutboxMessage.created_at))).all()
+    again = await run(runtime)
+    assert (again.notices, again.write_seconds, again.per_county) == (0, 0.0, {})
+    async with runtime.session_factory() as session:
+        after = (await session.execute(select(OutboxMessage.id, OutboxMessage.created_at))).all()
+        notices = (await session.scalars(select(JobNotice))).all()
+    assert after == before and len(notices) == 3

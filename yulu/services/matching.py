@@ -113,6 +113,7 @@ class MatchReport:
     postings_refreshed: int = 0
     expired_cancelled: int = 0
     seconds: float = 0.0
+    write_seconds: float = 0.0  # in the notice and outbox INSERTs and their commits
 
 
 def match_window(settings: SettingsLike, now: datetime | None = None) -> MatchWindow:
@@ -279,6 +280,7 @@ class _NoticeWriter:
         """Write a batch's notices and their messages in one transaction (decision and effect)."""
         if not decided.notices:
             return
+        started = time.perf_counter()
         async with session_factory.begin() as session:
             await batch_settings(session)
             new = await insert_notices(session, decided.notices, week=self.window.week)
@@ -287,6 +289,7 @@ class _NoticeWriter:
                 session,
                 [m for m, n in pairs if (n["graduate_id"], n["posting_id"]) in new],
             )
+        self.report.write_seconds += time.perf_counter() - started
         self.count(decided, new)
 
     def count(self, decided: _Decided, new: set[tuple[int, int]]) -> None:
