@@ -10,7 +10,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from yulu.nlu.classifier import DEFAULT_C, DEFAULT_LOST_BIAS, IntentModel, train_intent_model
+from yulu.nlu.classifier import (
+    DEFAULT_C,
+    DEFAULT_LOST_BIAS,
+    DEFAULT_TAIL_WEIGHT,
+    IntentModel,
+    train_intent_model,
+)
 from yulu.nlu.cues import cues_hash
 from yulu.nlu.entities import extract_entities, warm_up
 from yulu.nlu.features import FeatureConfig, Featurizer
@@ -41,7 +47,9 @@ class ModelBundle:
 
 def model_key(data_dir: Path) -> str:
     """The cache key: SHA-256 of the data files, the feature settings and MODEL_VERSION."""
-    settings = f"{FeatureConfig()!r}|C={DEFAULT_C}|bias={DEFAULT_LOST_BIAS}"
+    settings = (
+        f"{FeatureConfig()!r}|C={DEFAULT_C}|bias={DEFAULT_LOST_BIAS}|tail={DEFAULT_TAIL_WEIGHT}"
+    )
     salt = f"{MODEL_VERSION}|{settings}|{glossary_hash()}|{cues_hash()}"
     return data_hash(data_files(data_dir), salt=salt)
 

@@ -47,6 +47,8 @@ _SALARY_CUE = re.compile(
     r"(?i:salary|pay|paid|earn|earns|earning|make|makes|making|income|wage|wages|gongzi))\D{0,6}$"
 )
 _MONTHLY_RANGE = (100, 100_000)
+# A raise or a fine is a difference, not the pay (涨两百, 扣了三百); 涨到五千 is the pay.
+_DIFFERENCE = re.compile(r"(涨|扣|罚)了?\s*$")
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ def _amounts(text: str) -> list[_Amount]:
     for match in _AMOUNT.finditer(text):
         before, after = text[max(0, match.start() - 8) : match.start()], text[match.end() :]
         if _adjacent_digit(text, match) or (not match["unit"] and _not_money_after(match, after)):
+            continue
+        if _DIFFERENCE.search(before):
             continue
         value, divisor = _amount_value(match), _period_divisor(before, after)
         if value is None or divisor is None:
@@ -270,6 +274,18 @@ def resolve_place(text: str) -> Place | None:
     if county and city and county not in text and _stem(county) == _stem(city):
         county = None
     return Place(province=province, city=city, county=county)
+
+
+def entity_shapes(text: str) -> list[str]:
+    """'e:phone', 'e:id', 'e:income' for the kinds of number a message holds (features)."""
+    shapes = []
+    if _ID_IN_TEXT.search(spoken_digits(text)):
+        shapes.append("e:id")
+    elif _phones(text):
+        shapes.append("e:phone")
+    if any(a.cued for a in _amounts(text)):
+        shapes.append("e:income")
+    return shapes
 
 
 # --- all entities of a message ------------------------------------------------------------

@@ -11,7 +11,10 @@ Views, each switchable in FeatureConfig:
 - negation scope: characters within a few places after 没/不/未/冇/唔 … in the same clause,
   prefixed "n:", so 没被裁 and 被裁了 stop sharing most of their evidence;
 - cue concepts (nlu/cues.py): 夜班, 打卡, 工资到账 … all add "c:work", so a shift name the
-  training data never used still reads as having a job.
+  training data never used still reads as having a job;
+- entity shapes: "e:phone", "e:id", "e:income" when the message holds a mobile number (also
+  in Chinese digits or after +86), an ID number or a pay figure, so 现在号是一三五… reads like
+  every other phone-number update although it shares no characters with them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from yulu.nlu.cues import cue_features
+from yulu.nlu.entities import entity_shapes
 from yulu.nlu.gloss import gloss
 from yulu.nlu.pinyin import syllables_of, to_syllables
 from yulu.nlu.text import normalize
@@ -33,6 +37,8 @@ _SHIFT = re.compile(
     r"但是|但|不过|可是|然而|而是|结果|后来|现在|目前|如今|眼下|这个月|这阵子|最后|终于|然后|"
     r"只是|反而|其实|而家|宁个|now|but|currently"
 )
+# A clause that opens with these tells the story before, not the state now.
+_PAST = re.compile(r"之前|以前|原来|本来|曾经|过去|去年|前年|上次|当初|那时|before|used to")
 _NEGATOR = re.compile(r"没有|没|不是|不|未|别|非|冇|唔|莫|甭|无")
 _SCOPE = 4
 
@@ -48,6 +54,7 @@ class FeatureConfig:
     negation: bool = True
     cues: bool = True
     simplify: bool = True
+    shapes: bool = True
 
 
 def _ngrams(units: list[str], low: int, high: int, *, prefix: str, joiner: str) -> list[str]:
@@ -65,7 +72,8 @@ def clauses(text: str) -> list[str]:
 
 
 def tail(text: str) -> str:
-    """The clause that states the current state: after the last shift marker, else the last."""
+    """The clause that states the current state: after the last shift marker, else the last
+    clause that does not look back (厂子倒闭了，之前在深圳月薪三千八 is read by 倒闭了)."""
     parts = clauses(text)
     if not parts:
         return ""
@@ -73,7 +81,8 @@ def tail(text: str) -> str:
     shifts = list(_SHIFT.finditer(joined))
     if shifts and shifts[-1].start() > 0:
         return joined[shifts[-1].start() :]
-    return parts[-1]
+    present = [part for part in parts if not _PAST.match(part)]
+    return present[-1] if present else parts[-1]
 
 
 def negation_scope(text: str) -> list[str]:
@@ -113,14 +122,18 @@ class Featurizer:
         if p_high:
             units = to_syllables(_TOKENS.findall(norm), table=self.pinyin, syllables=self.syllables)
             features += _ngrams(["^", *units, "$"], p_low, p_high, prefix="p:", joiner=" ")
-        if config.gloss and (chinese := gloss(norm)):
+        chinese = gloss(norm) if config.gloss else ""
+        if chinese:
             features += _ngrams(list(chinese), low, high, prefix="", joiner="")
         if config.tail:
             last = normalize(tail(text))
             if last and last != norm:
                 features += _ngrams(list(f"^{last}$"), low, high, prefix="t:", joiner="")
+        # The gloss carries English negation too: "not laid off" reads 不被裁员, c:not-lost.
         if config.negation:
-            features += negation_scope(text)
+            features += negation_scope(text) + (negation_scope(chinese) if chinese else [])
         if config.cues:
-            features += cue_features(norm)
+            features += cue_features(norm) + (cue_features(chinese) if chinese else [])
+        if config.shapes:
+            features += entity_shapes(text)
         return features
