@@ -21,7 +21,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "工资到账 工资发了 奖金 年终奖 提成 绩效 转正 试用期 入职 上岗 "
         "师傅 带徒弟 带新人 领班 组长让 主管让 班长让 工服 宿舍 食堂 "
         "五险一金 社保 团建 出差 跑单 派件 送单 返工 做紧 开工 复工 干活 "
-        "搬砖 调岗 升职 涨工资 ".split()
+        "搬砖 调岗 升职 涨工资 继续干 接着干 照常上班 照样上班 照样干 照样开工 留下来了 "
+        "保住了 还在干 还在做 没动我 没轮上我 ".split()
     ),
     # being let go, said in so many ways
     "lost": tuple(
@@ -41,7 +42,7 @@ CUES: dict[str, tuple[str, ...]] = {
         "客人 顾客 回本 承包 养殖 出栏 种植 挂果 网店 淘宝店 直播带货 "
         "带货 自己开 自己干 自己当老板 合伙 个体 摊位 门面 铺子 作坊 "
         "农家乐 民宿 自己跑车 自己做 创业 拿货 批发市场 进菜 接单 开门营业 出单 "
-        "房租 鱼塘 果园 大棚 ".split()
+        "房租 鱼塘 果园 大棚 单干 出来干 自己出来 ".split()
     ),
     # still looking
     "seek": tuple(
@@ -91,6 +92,11 @@ CUES: dict[str, tuple[str, ...]] = {
     "profile": tuple(
         "改成 换成 改一下 改下 换号 新号 号码换 换了号 搬到 搬家 搬去 迁到 迁回 填错 "
         "写错 弄错 更新 修改 变更 更正 打这个号 新的号码 ".split()
+    ),
+    # the fields of a registration (专业, 户籍 …): named, they point at a correction
+    "field": tuple(
+        "专业 学历 户籍 户口 求职地 意向地 姓名 名字 毕业年份 毕业时间 手机号 电话号码 "
+        "号码 资料 登记的信息 填的信息 ".split()
     ),
     # joining the programme
     "join": tuple("登记 报名 建档 加入 入库 成为 开户 录入 留个信息 新用户 怎么用 ".split()),
