@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from yulu.bot.fsm import SqlStorage
 from yulu.bot.handlers import get_routers
-from yulu.bot.middlewares import CommitBeforeReply, UpdateSessionMiddleware, WhoIsTalking
+from yulu.bot.middlewares import FSM_KEY, CommitBeforeReply, UpdateSessionMiddleware, WhoIsTalking
 from yulu.bot.pacing import PacingMiddleware
 from yulu.core.config import Settings
 from yulu.core.i18n import Translator
@@ -81,7 +81,7 @@ def create_dispatcher(
         nlu=deps.nlu,
     )
     dispatcher.update.outer_middleware(OneChatAtATime(dispatcher.fsm, isolation))
-    dispatcher.update.outer_middleware(UpdateSessionMiddleware(deps.session_factory))
+    dispatcher.update.outer_middleware(UpdateSessionMiddleware(deps.session_factory, storage))
     dispatcher.update.outer_middleware(FSMContextMiddleware(storage, DisabledEventIsolation()))
     dispatcher.update.outer_middleware(WhoIsTalking())
     dispatcher.include_routers(*[_detached(router) for router in get_routers()])
@@ -104,6 +104,7 @@ class OneChatAtATime(BaseMiddleware):
         context = self._fsm.resolve_event_context(data["bot"], data)
         if context is None:
             return await handler(event, data)
+        data[FSM_KEY] = context.key  # the session middleware reads the FSM row with the rest
         async with self._isolation.lock(key=context.key):
             return await handler(event, data)
 

@@ -17,8 +17,14 @@ from aiogram.fsm.storage.base import BaseStorage, DefaultKeyBuilder, StateType, 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from yulu.storage.conversations import get_conversation, upsert_conversation
+from yulu.storage.models import ConversationState
 
 update_session: ContextVar[AsyncSession | None] = ContextVar("update_session", default=None)
+# The current update's FSM rows, already read with who is talking (bot/middlewares.py):
+# key -> row (None: no row yet). A write drops its key, so the next read sees the write.
+read_ahead: ContextVar[dict[str, ConversationState | None] | None] = ContextVar(
+    "read_ahead", default=None
+)
 
 
 class SqlStorage(BaseStorage):
@@ -40,23 +46,38 @@ class SqlStorage(BaseStorage):
             if write:
                 await own.commit()
 
-    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
-        value = state.state if isinstance(state, State) else state
+    def key_of(self, key: StorageKey) -> str:
+        """The conversation_state key of an aiogram storage key."""
+        return self._keys.build(key)
+
+    async def _write(self, key: StorageKey, **values: Any) -> None:
+        built = self._keys.build(key)
         async with self._session(write=True) as session:
-            await upsert_conversation(session, self._keys.build(key), state=value)
+            await upsert_conversation(session, built, **values)
+        ahead = read_ahead.get()
+        if ahead is not None:
+            ahead.pop(built, None)
+
+    async def _read(self, key: StorageKey) -> ConversationState | None:
+        built = self._keys.build(key)
+        ahead = read_ahead.get()
+        if ahead is not None and built in ahead:
+            return ahead[built]
+        async with self._session(write=False) as session:
+            return await get_conversation(session, built)
+
+    async def set_state(self, key: StorageKey, state: StateType = None) -> None:
+        await self._write(key, state=state.state if isinstance(state, State) else state)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        async with self._session(write=False) as session:
-            row = await get_conversation(session, self._keys.build(key))
+        row = await self._read(key)
         return row.state if row else None
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
-        async with self._session(write=True) as session:
-            await upsert_conversation(session, self._keys.build(key), data=dict(data))
+        await self._write(key, data=dict(data))
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        async with self._session(write=False) as session:
-            row = await get_conversation(session, self._keys.build(key))
+        row = await self._read(key)
         return dict(row.data) if row and row.data else {}
 
     async def close(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from aiogram.filters.callback_data import CallbackData
@@ -40,6 +41,11 @@ def _rows(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKe
 
 def menu_keyboard(t: Translator, *, registered: bool) -> InlineKeyboardMarkup:
     """The main menu: sign-up first for newcomers, the profile for registered graduates."""
+    return _menu(t, registered)
+
+
+@functools.cache  # two menus per locale, sent with most replies: built once (never mutated)
+def _menu(t: Translator, registered: bool) -> InlineKeyboardMarkup:
     first = "profile" if registered else "signup"
     actions = [first, "jobs", "human", "help"]
     buttons = [

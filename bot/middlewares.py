@@ -13,16 +13,17 @@ from aiogram.methods.base import TelegramType
 from aiogram.types import TelegramObject, Update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from yulu.bot.fsm import update_session
+from yulu.bot.fsm import SqlStorage, read_ahead, update_session
 from yulu.core.config import Settings
 from yulu.core.i18n import Translator
 from yulu.services.context import ServiceContext
-from yulu.services.people import who_is
+from yulu.services.people import Speaker, who_is
 from yulu.services.privacy import FieldCipher
-from yulu.storage.updates import claim_update
+from yulu.storage.updates import open_update
 
 log = logging.getLogger(__name__)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+FSM_KEY = "yulu_fsm_key"  # workflow data: the update's aiogram StorageKey (bot/app.py)
 
 
 class UpdateSessionMiddleware(BaseMiddleware):
@@ -32,24 +33,45 @@ class UpdateSessionMiddleware(BaseMiddleware):
     the latest, just before the first reply goes out: see CommitBeforeReply), so a redelivered
     update (after a crash or from a second process) either finds the row and is skipped, or
     finds nothing because the first attempt's effects were rolled back as well.
+
+    The dedupe check, who is talking and the sender's FSM row are read in one statement
+    (storage/updates.open_update) and handed on: WhoIsTalking and the FSM storage use them
+    instead of asking the database again.
     """
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], storage: SqlStorage
+    ) -> None:
         self._sessions = session_factory
+        self._storage = storage
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         assert isinstance(event, Update)
+        user = data.get("event_from_user")
+        storage_key = data.get(FSM_KEY)
+        key = self._storage.key_of(storage_key) if storage_key is not None else None
         async with self._sessions() as session:
-            if not await claim_update(session, bot_id=data["bot"].id, update_id=event.update_id):
+            start = await open_update(
+                session,
+                bot_id=data["bot"].id,
+                update_id=event.update_id,
+                user_id=user.id if user else None,
+                conversation_key=key,
+            )
+            if start.seen:
                 log.info("update %s already processed; skipped", event.update_id)
                 return None
             data["session"] = session
+            data["speaker"] = Speaker(start.graduate, start.cadre)
             token = update_session.set(session)
+            ahead = read_ahead.set({key: start.conversation} if key is not None else {})
             try:
                 result = await handler(event, data)
             finally:
+                read_ahead.reset(ahead)
                 update_session.reset(token)
-            await session.commit()
+            if session.in_transaction():  # a reply already committed it (CommitBeforeReply)
+                await session.commit()
             return result
 
 
@@ -61,8 +83,10 @@ class WhoIsTalking(BaseMiddleware):
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        user = data.get("event_from_user")
-        speaker = await who_is(data["session"], user.id if user else None)
+        speaker = data.get("speaker")
+        if not isinstance(speaker, Speaker):  # read ahead by UpdateSessionMiddleware
+            user = data.get("event_from_user")
+            speaker = await who_is(data["session"], user.id if user else None)
         data["graduate"], data["cadre"] = speaker.graduate, speaker.cadre
         data["ctx"] = ServiceContext(
             session=data["session"],

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from yulu.storage import sqlite_inloop
 from yulu.storage.sqlite_writer import serialise_writes
 
 ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
@@ -51,14 +52,22 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def create_engine(database_url: str, *, echo: bool = False) -> AsyncEngine:
-    """Create the async engine for a plain database URL."""
+def create_engine(database_url: str, *, echo: bool = False, in_loop: bool = False) -> AsyncEngine:
+    """Create the async engine for a plain database URL.
+
+    `in_loop`: on SQLite, run statements on the event loop's thread instead of aiosqlite's
+    (storage/sqlite_inloop.py) — for short statements only; ignored for PostgreSQL.
+    """
     url = async_url(database_url)
     if url.get_backend_name() == "sqlite":
         path = sqlite_file(database_url)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(url, echo=echo, connect_args={"timeout": 30})
+        connect_args: dict[str, object] = {"timeout": 30}
+        if in_loop:
+            url = url.set(drivername=sqlite_inloop.DRIVER)
+            connect_args["check_same_thread"] = False  # the pool hands it out, one at a time
+        engine = create_async_engine(url, echo=echo, connect_args=connect_args)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
         serialise_writes(engine)
         return engine

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event
@@ -23,13 +24,19 @@ from sqlalchemy.util import await_only
 WRITES = ("insert", "update", "delete", "replace")
 HOLDS = "yulu.sqlite_write_lock"  # Connection.info key: this transaction holds the lock
 WAIT_SECONDS = 30.0  # as long as SQLite's busy_timeout: then fail like SQLite would
+# database file -> event loop -> its lock (a CLI command may run several loops on one engine)
+_LOCKS: dict[str, weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
 
 
 def serialise_writes(engine: AsyncEngine) -> None:
-    """Queue this engine's write transactions on one asyncio lock (SQLite only)."""
-    locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-        weakref.WeakKeyDictionary()
-    )  # one per event loop (a CLI command may run several loops on one engine)
+    """Queue this engine's write transactions on the database file's asyncio lock (SQLite).
+
+    Every engine of this process on the same file shares the lock (the bot's in-loop engine
+    and the aiosqlite one, storage/sqlite_inloop.py): a writer of one engine waiting in
+    SQLite's busy handler for a writer of the other would hold the loop that writer needs.
+    """
+    database = str(Path(engine.sync_engine.url.database or ":memory:").resolve())
+    locks = _LOCKS.setdefault(database, weakref.WeakKeyDictionary())
 
     def before_cursor_execute(conn: Connection, cursor: Any, statement: str, *_: Any) -> None:
         if conn.info.get(HOLDS) or not statement.lstrip()[:7].lower().startswith(WRITES):

@@ -51,7 +51,7 @@ class Journey:
         self.nlu = Understanding(runtime.settings.nlu)
         translator = get_translator()
         deps = BotDeps(
-            runtime.settings, runtime.session_factory, translator, runtime.cipher, self.nlu
+            runtime.settings, runtime.update_sessions, translator, runtime.cipher, self.nlu
         )
         self.dispatcher: Dispatcher = create_dispatcher(deps)
         self.sender = OutboxSender(

@@ -50,7 +50,7 @@ async def serve_bot(
     translator = get_translator()
     understanding = Understanding(settings.nlu)
     understanding.start_loading()
-    deps = BotDeps(settings, runtime.session_factory, translator, runtime.cipher, understanding)
+    deps = BotDeps(settings, runtime.update_sessions, translator, runtime.cipher, understanding)
     pacer = token_pacer(settings, runtime, bot_id=int(token.split(":", 1)[0]))
     bot = create_bot(token, api_base, pacer=pacer)  # replies and the outbox: one pacer
     workers = _background(runtime, bot, pacer, translator, stop)

@@ -32,7 +32,7 @@ class Staffroom:
         self.runtime, self.bot, self.sandbox = runtime, bot, sandbox
         deps = BotDeps(
             runtime.settings,
-            runtime.session_factory,
+            runtime.update_sessions,
             get_translator(),
             runtime.cipher,
             Understanding(runtime.settings.nlu),  # never loaded: STOP must not need it

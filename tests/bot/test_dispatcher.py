@@ -33,7 +33,7 @@ def _deps(runtime: Runtime) -> BotDeps:
     """Dependencies as `yulu run` builds them; the NLU is left unloaded (free text → menu)."""
     return BotDeps(
         runtime.settings,
-        runtime.session_factory,
+        runtime.update_sessions,
         get_translator(),
         runtime.cipher,
         Understanding(runtime.settings.nlu),

@@ -153,7 +153,7 @@ async def _serve(runtime: Runtime, bot: Bot, pacer: Pacer, stop: asyncio.Event) 
     t = get_translator()
     deps = BotDeps(
         runtime.settings,
-        runtime.session_factory,
+        runtime.update_sessions,
         t,
         runtime.cipher,
         Understanding(runtime.settings.nlu),

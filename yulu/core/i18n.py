@@ -22,6 +22,7 @@ class Translator:
     def __init__(self, locale: str = DEFAULT_LOCALE, directory: Path = LOCALES_DIR) -> None:
         self.locale = locale
         self._bundle = FluentBundle([locale], use_isolating=False)
+        self._plain: dict[str, str] = {}
         files = sorted((directory / locale).glob("*.ftl"))
         if not files:
             raise FileNotFoundError(f"no locale files in {directory / locale}")
@@ -34,6 +35,8 @@ class Translator:
 
     def __call__(self, key: str, **args: Any) -> str:
         """The text for `key`, with `args` filled in."""
+        if not args and key in self._plain:  # most texts take no arguments: format them once
+            return self._plain[key]
         if not self._bundle.has_message(key):
             raise MissingText(key)
         message = self._bundle.get_message(key)
@@ -44,6 +47,8 @@ class Translator:
         text, errors = self._bundle.format_pattern(message.value, plain)
         if errors:
             raise MissingText(f"{key}: {errors[0]}")
+        if not args:
+            self._plain[key] = text
         return text
 
 

@@ -38,19 +38,36 @@ class ServiceContext:
 
 @dataclass
 class Runtime:
-    """Everything a running process shares: engine, sessions, cipher, settings."""
+    """Everything a running process shares: engine, sessions, cipher, settings.
+
+    `update_sessions` are the bot's per-update sessions: on a SQLite file they run on the
+    event loop's thread (storage/sqlite_inloop.py: a few short statements per update, without
+    aiosqlite's thread hand-offs); everything else — console, calendar, sender, commands —
+    uses `session_factory`. On PostgreSQL both are the same.
+    """
 
     settings: Settings
     engine: AsyncEngine
     session_factory: async_sessionmaker[AsyncSession]
     cipher: FieldCipher
+    update_sessions: async_sessionmaker[AsyncSession]
 
 
 @contextlib.asynccontextmanager
 async def open_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Open the database and cipher for a command or the bot; dispose on exit."""
-    engine = create_engine(settings.database_url)
+    engines = [create_engine(settings.database_url)]
+    if sqlite_file(settings.database_url) is not None:
+        engines.append(create_engine(settings.database_url, in_loop=True))
+    factories = [create_session_factory(engine) for engine in engines]
     try:
-        yield Runtime(settings, engine, create_session_factory(engine), cipher_for(settings))
+        yield Runtime(
+            settings,
+            engines[0],
+            factories[0],
+            cipher_for(settings),
+            update_sessions=factories[-1],
+        )
     finally:
-        await engine.dispose()
+        for engine in engines:
+            await engine.dispose()

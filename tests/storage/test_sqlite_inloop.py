@@ -1,0 +1,79 @@
+"""The bot's in-loop SQLite sessions beside the aiosqlite ones (storage/sqlite_inloop.py)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select, text
+from waiting import eventually
+
+from yulu.services.context import Runtime
+from yulu.storage.models import ProcessedUpdate
+
+
+def _update(update_id: int) -> ProcessedUpdate:
+    return ProcessedUpdate(bot_id=1, update_id=update_id)
+
+
+async def _count(runtime: Runtime) -> int:
+    async with runtime.session_factory() as session:
+        return await session.scalar(select(func.count()).select_from(ProcessedUpdate)) or 0
+
+
+async def test_update_sessions_run_in_the_loop_on_sqlite_only(runtime: Runtime) -> None:
+    update_driver = runtime.update_sessions.kw["bind"].dialect.driver
+    other_driver = runtime.session_factory.kw["bind"].dialect.driver
+    if runtime.engine.dialect.name == "sqlite":
+        assert (update_driver, other_driver) == ("inloop", "aiosqlite")
+    else:
+        assert runtime.update_sessions is runtime.session_factory
+
+
+async def test_core_queries_streams_and_writes_work_in_the_loop(runtime: Runtime) -> None:
+    """What handlers do through the update session: ORM and Core reads, streams, writes."""
+    async with runtime.update_sessions.begin() as session:
+        session.add_all(_update(i) for i in range(1, 6))
+    async with runtime.update_sessions() as session:
+        rows = (await session.execute(text("SELECT update_id FROM processed_update"))).all()
+        assert sorted(r.update_id for r in rows) == [1, 2, 3, 4, 5]
+        streamed = await session.stream_scalars(
+            select(ProcessedUpdate.update_id)
+            .order_by(ProcessedUpdate.update_id)
+            .execution_options(yield_per=2)
+        )
+        assert [u async for u in streamed] == [1, 2, 3, 4, 5]
+    assert await _count(runtime) == 5
+
+
+async def test_a_write_waits_for_the_other_engines_writer_without_holding_the_loop(
+    runtime: Runtime,
+) -> None:
+    """An aiosqlite transaction holds SQLite's write lock; the bot's in-loop write queues on
+    the shared lock instead of freezing the event loop in SQLite's busy handler (which would
+    keep the first writer from ever committing)."""
+    if runtime.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's one writer: PostgreSQL has row locks")
+    release = asyncio.Event()
+    first_wrote = asyncio.Event()
+
+    async def first() -> None:
+        async with runtime.session_factory.begin() as session:
+            session.add(_update(1))
+            await session.flush()
+            first_wrote.set()
+            await release.wait()
+
+    async def second() -> None:
+        await first_wrote.wait()
+        async with runtime.update_sessions.begin() as session:
+            session.add(_update(2))
+
+    tasks = [asyncio.create_task(first()), asyncio.create_task(second())]
+    await asyncio.wait_for(first_wrote.wait(), 30)
+    for _ in range(20):  # let the second writer reach the lock; the loop stays free meanwhile
+        await asyncio.sleep(0)
+    assert not tasks[1].done()
+    release.set()
+    await asyncio.wait_for(asyncio.gather(*tasks), 30)
+    assert await eventually(lambda: _count(runtime), what="both rows", timeout=30) == 2
