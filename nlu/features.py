@@ -3,6 +3,9 @@
 Views, each switchable in FeatureConfig:
 - character n-grams of the whole message;
 - toneless-pinyin syllable n-grams ("wo shi ye le" and 失叶了 meet 我失业了);
+- pinyin initials of short messages ("i:" n-grams): chat abbreviations such as nh, hzzgz or
+  sx岗位 write the first letter of each syllable, so they meet 你好, 还在找工作, 实习岗位; only
+  messages of up to `initials_upto` tokens get them, as a long message's initials are noise;
 - the English gloss (nlu/gloss.py) as character n-grams, so English borrows the Chinese data;
 - the tail: character n-grams (prefixed "t:") of the clause that states the current state —
   the part after the last contrast or time-shift marker (但是, 而是, 现在, 后来 …), else the
@@ -26,7 +29,7 @@ from dataclasses import dataclass, field
 from yulu.nlu.cues import cue_features
 from yulu.nlu.entities import entity_shapes
 from yulu.nlu.gloss import gloss
-from yulu.nlu.pinyin import syllables_of, to_syllables
+from yulu.nlu.pinyin import initials, syllables_of, to_syllables
 from yulu.nlu.text import normalize
 
 _TOKENS = re.compile(r"[a-z]+|\S")
@@ -55,6 +58,9 @@ class FeatureConfig:
     cues: bool = True
     simplify: bool = True
     shapes: bool = True
+    # n-grams of pinyin initials: "nh", "hzzgz", "sx岗位" meet 你好, 还在找工作, 实习岗位
+    initials: tuple[int, int] = (2, 3)
+    initials_upto: int = 8
 
 
 def _ngrams(units: list[str], low: int, high: int, *, prefix: str, joiner: str) -> list[str]:
@@ -122,6 +128,11 @@ class Featurizer:
         if p_high:
             units = to_syllables(_TOKENS.findall(norm), table=self.pinyin, syllables=self.syllables)
             features += _ngrams(["^", *units, "$"], p_low, p_high, prefix="p:", joiner=" ")
+        i_low, i_high = config.initials
+        tokens = _TOKENS.findall(norm)
+        if i_high and len(tokens) <= config.initials_upto:
+            units = initials(tokens, table=self.pinyin, syllables=self.syllables)
+            features += _ngrams(["^", *units, "$"], i_low, i_high, prefix="i:", joiner="")
         chinese = gloss(norm) if config.gloss else ""
         if chinese:
             features += _ngrams(list(chinese), low, high, prefix="", joiner="")

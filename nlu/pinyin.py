@@ -7,6 +7,7 @@ so parsing never imports jionlp.
 from __future__ import annotations
 
 import collections
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
@@ -15,6 +16,7 @@ from yulu.nlu._jionlp import jionlp
 # Chat readings that a phrase dictionary under-counts (了解, 还款, 首都 outnumber 了, 还, 都).
 _CHAT_READINGS = {"了": "le", "还": "hai", "都": "dou", "着": "zhe", "行": "xing", "得": "de"}
 _MAX_SYLLABLE = 6
+_VOWELS = re.compile("[aeiouv]")
 
 
 def _toneless(syllable: str) -> str:
@@ -79,6 +81,28 @@ def to_syllables(
             out.extend(split_syllables(token, syllables) or [token])
         else:
             out.append(token)
+    return out
+
+
+def initials(
+    tokens: Iterable[str], *, table: Mapping[str, str], syllables: frozenset[str]
+) -> list[str]:
+    """The first letter of each syllable, as chat abbreviations write them (nh 你好, zgz 找工作).
+
+    A latin word without a vowel is taken as such an abbreviation, letter by letter; a word
+    that is not pinyin (English) or anything else breaks the sequence with "_".
+    """
+    out: list[str] = []
+    for token in tokens:
+        if token in table:
+            out.append(table[token][0])
+        elif token.isascii() and token.isalpha():
+            if not _VOWELS.search(token):
+                out.extend(token)
+            else:
+                out.extend(s[0] for s in split_syllables(token, syllables) or ["_"])
+        else:
+            out.append("_")
     return out
 
 

@@ -39,3 +39,17 @@ def test_english_negation_turns_the_cue_around(featurize: Featurizer) -> None:
 
 def test_a_rare_word_for_programme_money_shares_the_concept(featurize: Featurizer) -> None:
     assert "c:policy" in featurize("津贴什么时候发")
+
+
+def test_a_chat_abbreviation_meets_the_words_it_stands_for() -> None:
+    table = {"你": "ni", "好": "hao", "实": "shi", "习": "xi"}
+    featurize = Featurizer(FeatureConfig(pinyin_ngrams=(0, 0), simplify=False), table)
+    initials = {f for f in featurize("sx有吗") if f.startswith("i:")}
+    assert "i:^sx" in initials and "i:^sx" in featurize("实习有吗")
+    assert {f for f in featurize("nh") if f.startswith("i:")} == {
+        f for f in featurize("你好") if f.startswith("i:")
+    }
+
+
+def test_a_long_message_has_no_initials(featurize: Featurizer) -> None:
+    assert not [f for f in featurize("我在厂里干了三年 上个月厂子倒闭了 现在在家") if f[:2] == "i:"]
