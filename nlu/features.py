@@ -15,6 +15,10 @@ Views, each switchable in FeatureConfig:
   prefixed "n:", so 没被裁 and 被裁了 stop sharing most of their evidence;
 - cue concepts (nlu/cues.py): 夜班, 打卡, 工资到账 … all add "c:work", so a shift name the
   training data never used still reads as having a job;
+- question shape: "q:ask" when a clause asks (招不招, 有没有, 吗, 怎么 …), "q:ask-end" when the
+  last one does, so 招人的厂我都去问过了 (a report) and 那边招不招人 (a question) part ways; a
+  clause opening with 想问/请问 is also where the tail starts, as a long story's point is
+  the question it ends with;
 - entity shapes: "e:phone", "e:id", "e:income" when the message holds a mobile number (also
   in Chinese digits or after +86), an ID number or a pay figure, so 现在号是一三五… reads like
   every other phone-number update although it shares no characters with them.
@@ -38,12 +42,14 @@ _CLAUSE_END = re.compile(r"[。！？!?；;，,、\n…~～]+|(?<=[\u4e00-\u9fff
 # What follows these is the state that holds now (以前…现在…, 不是…而是…, 本来…结果…).
 _SHIFT = re.compile(
     r"但是|但|不过|可是|然而|而是|结果|后来|现在|目前|如今|眼下|这个月|这阵子|最后|终于|然后|"
-    r"只是|反而|其实|而家|宁个|now|but|currently"
+    r"只是|反而|其实|而家|宁个|想问|请问|问一下|问下|now|but|currently"
 )
 # A clause that opens with these tells the story before, not the state now.
 _PAST = re.compile(r"之前|以前|原来|本来|曾经|过去|去年|前年|上次|当初|那时|before|used to")
 _NEGATOR = re.compile(r"没有|没|不是|不|未|别|非|冇|唔|莫|甭|无")
 _SCOPE = 4
+# A question: an A-not-A verb (招不招, 有没有, 能不能), a question word or particle.
+_QUESTION = re.compile(r"(.)[不没]\1|吗|么|嘛|呢|\?|哪|啥|什么|怎么|怎样|如何|多少|几时|几个|是否")
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class FeatureConfig:
     cues: bool = True
     simplify: bool = True
     shapes: bool = True
+    questions: bool = True
     # n-grams of pinyin initials: "nh", "hzzgz", "sx岗位" meet 你好, 还在找工作, 实习岗位
     initials: tuple[int, int] = (2, 3)
     initials_upto: int = 8
@@ -99,6 +106,14 @@ def negation_scope(text: str) -> list[str]:
             scope = [c for c in clause[match.end() : match.end() + _SCOPE] if not c.isspace()]
             features += _ngrams(scope, 1, 2, prefix="n:", joiner="")
     return features
+
+
+def question_shape(text: str) -> list[str]:
+    """'q:ask' if the message asks, 'q:ask-end' too if its last clause does (the point of a
+    long message that tells its story first and asks last)."""
+    parts = clauses(text)
+    asks = [bool(_QUESTION.search(part)) for part in parts]
+    return (["q:ask"] if any(asks) else []) + (["q:ask-end"] if asks and asks[-1] else [])
 
 
 @dataclass
@@ -147,4 +162,6 @@ class Featurizer:
             features += cue_features(norm) + (cue_features(chinese) if chinese else [])
         if config.shapes:
             features += entity_shapes(text)
+        if config.questions:
+            features += question_shape(text)
         return features

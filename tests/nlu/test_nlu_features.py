@@ -53,3 +53,9 @@ def test_a_chat_abbreviation_meets_the_words_it_stands_for() -> None:
 
 def test_a_long_message_has_no_initials(featurize: Featurizer) -> None:
     assert not [f for f in featurize("我在厂里干了三年 上个月厂子倒闭了 现在在家") if f[:2] == "i:"]
+
+
+def test_a_question_is_told_from_a_report(featurize: Featurizer) -> None:
+    assert "q:ask-end" in featurize("工厂那边招不招人")
+    assert "q:ask" not in featurize("招人的厂我都去问过了")
+    assert tail("我在厂里做普工，工资上不去。想问一下有没有培训") == "想问一下有没有培训"
