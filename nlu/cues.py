@@ -121,6 +121,37 @@ def cue_features(text: str) -> list[str]:
     return features
 
 
+def pinyin_cue_index(table: dict[str, str]) -> dict[tuple[str, ...], str]:
+    """Each cue word of two or more characters as its syllables (服役: ("fu", "yi"))."""
+    index = {}
+    for word, concept in _INDEX.items():
+        if len(word) >= 2 and all(char in table for char in word):
+            index.setdefault(tuple(table[char] for char in word), concept)
+    return index
+
+
+def homophone_cue_features(
+    text: str, units: list[tuple[str, int, int]], index: dict[tuple[str, ...], str]
+) -> list[str]:
+    """'c:<concept>' for each cue word heard, not written, in a normalised message: a homophone
+    typo (服兵役 as 服兵疫, 被裁 as 被菜) or pinyin (bei cai yuan) reads as the cue itself.
+
+    `units` are the message's syllables with the character span each comes from; a span a
+    written cue word already covers is skipped, so a correctly written cue counts once.
+    """
+    written = {i for m in _PATTERN.finditer(text) for i in range(m.start(), m.end())}
+    features = []
+    longest = max(map(len, index), default=0)
+    for first in range(len(units)):
+        for size in range(2, min(longest, len(units) - first) + 1):
+            concept = index.get(tuple(unit for unit, _, _ in units[first : first + size]))
+            start, end = units[first][1], units[first + size - 1][2]
+            if concept and not written.intersection(range(start, end)):
+                negated = _NEGATED.search(text[max(0, start - 3) : start])
+                features.append(f"c:{'not-' if negated else ''}{concept}")
+    return features
+
+
 def cues_hash() -> str:
     """A digest of the cue lists, part of the model's cache key (the weights depend on it)."""
     body = json.dumps(CUES, ensure_ascii=False, sort_keys=True).encode()

@@ -19,6 +19,8 @@ Views, each switchable in FeatureConfig:
   last one does, so 招人的厂我都去问过了 (a report) and 那边招不招人 (a question) part ways; a
   clause opening with 想问/请问 is also where the tail starts, as a long story's point is
   the question it ends with;
+- homophone cues: a cue word heard in the message's pinyin but not written (被菜了, 师业,
+  bei cai yuan) adds the same "c:" concept as the written word;
 - entity shapes: "e:phone", "e:id", "e:income" when the message holds a mobile number (also
   in Chinese digits or after +86), an ID number or a pay figure, so 现在号是一三五… reads like
   every other phone-number update although it shares no characters with them.
@@ -30,7 +32,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from yulu.nlu.cues import cue_features
+from yulu.nlu.cues import cue_features, homophone_cue_features, pinyin_cue_index
 from yulu.nlu.entities import entity_shapes
 from yulu.nlu.gloss import gloss
 from yulu.nlu.pinyin import initials, syllables_of, to_syllables
@@ -65,6 +67,7 @@ class FeatureConfig:
     simplify: bool = True
     shapes: bool = True
     questions: bool = True
+    pinyin_cues: bool = True
     # n-grams of pinyin initials: "nh", "hzzgz", "sx岗位" meet 你好, 还在找工作, 实习岗位
     initials: tuple[int, int] = (2, 3)
     initials_upto: int = 8
@@ -126,10 +129,20 @@ class Featurizer:
     simplified: dict[str, str] = field(default_factory=dict)
     syllables: frozenset[str] = field(init=False)
     _simplify: dict[int, str] = field(init=False, repr=False)
+    _cue_syllables: dict[tuple[str, ...], str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.syllables = syllables_of(self.pinyin)
+        self._cue_syllables = pinyin_cue_index(self.pinyin) if self.config.pinyin_cues else {}
         self._simplify = {ord(t): s for t, s in self.simplified.items() if len(t) == len(s) == 1}
+
+    def _heard(self, norm: str) -> list[tuple[str, int, int]]:
+        """The syllables of a normalised message, each with the span of the token it is from."""
+        units = []
+        for match in _TOKENS.finditer(norm):
+            syllables = to_syllables([match.group()], table=self.pinyin, syllables=self.syllables)
+            units += [(syllable, match.start(), match.end()) for syllable in syllables]
+        return units
 
     def __call__(self, text: str) -> list[str]:
         """Extract the features of one raw message."""
@@ -160,6 +173,8 @@ class Featurizer:
             features += negation_scope(text) + (negation_scope(chinese) if chinese else [])
         if config.cues:
             features += cue_features(norm) + (cue_features(chinese) if chinese else [])
+        if config.pinyin_cues:
+            features += homophone_cue_features(norm, self._heard(norm), self._cue_syllables)
         if config.shapes:
             features += entity_shapes(text)
         if config.questions:

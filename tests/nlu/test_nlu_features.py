@@ -59,3 +59,12 @@ def test_a_question_is_told_from_a_report(featurize: Featurizer) -> None:
     assert "q:ask-end" in featurize("工厂那边招不招人")
     assert "q:ask" not in featurize("招人的厂我都去问过了")
     assert tail("我在厂里做普工，工资上不去。想问一下有没有培训") == "想问一下有没有培训"
+
+
+def test_a_cue_word_written_as_a_homophone_still_names_its_concept() -> None:
+    table = {"被": "bei", "裁": "cai", "菜": "cai", "了": "le", "不": "bu", "是": "shi"}
+    table |= {"失": "shi", "师": "shi", "业": "ye"}
+    featurize = Featurizer(FeatureConfig(simplify=False), table)
+    assert featurize("被菜了").count("c:lost") >= 1
+    assert featurize("被裁了").count("c:lost") == 1  # written once, counted once
+    assert "c:not-lost" in featurize("不是师业")
