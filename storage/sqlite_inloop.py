@@ -26,6 +26,7 @@ from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.base import SQLiteExecutionContext
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
+from sqlalchemy.util import await_only
 
 DRIVER = "sqlite+inloop"
 
@@ -50,14 +51,37 @@ class _InLoopExecutionContext(SQLiteExecutionContext):
         return self._dbapi_connection.cursor(_Cursor)
 
 
+async def _ready() -> None:
+    return None
+
+
 class InLoopSQLiteDialect(SQLiteDialect_pysqlite):
-    """pysqlite, usable by SQLAlchemy's async engine (`sqlite+inloop://`)."""
+    """pysqlite, usable by SQLAlchemy's async engine (`sqlite+inloop://`).
+
+    Each execute passes once through the async layer (`await_only` of a finished coroutine:
+    a greenlet switch, no trip through the event loop), because `AsyncConnection.execute`
+    insists that a statement awaited something.
+    """
 
     driver = "inloop"
     is_async = True
     supports_statement_cache = True
     supports_server_side_cursors = True
     execution_ctx_cls = _InLoopExecutionContext
+
+    def do_execute(self, cursor: Any, statement: Any, parameters: Any, context: Any = None) -> None:
+        await_only(_ready())
+        super().do_execute(cursor, statement, parameters, context)
+
+    def do_executemany(
+        self, cursor: Any, statement: Any, parameters: Any, context: Any = None
+    ) -> None:
+        await_only(_ready())
+        super().do_executemany(cursor, statement, parameters, context)
+
+    def do_execute_no_params(self, cursor: Any, statement: Any, context: Any = None) -> None:
+        await_only(_ready())
+        super().do_execute_no_params(cursor, statement, context)
 
     @classmethod
     def get_pool_class(cls, url: URL) -> type[pool.Pool]:

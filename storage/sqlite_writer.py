@@ -42,7 +42,10 @@ def serialise_writes(engine: AsyncEngine) -> None:
         if conn.info.get(HOLDS) or not statement.lstrip()[:7].lower().startswith(WRITES):
             return
         lock = locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
-        await_only(asyncio.wait_for(lock.acquire(), WAIT_SECONDS))
+        if lock.locked():
+            await_only(asyncio.wait_for(lock.acquire(), WAIT_SECONDS))
+        else:  # the common case: taken at once, without a timeout task around it
+            await_only(lock.acquire())
         conn.info[HOLDS] = lock
 
     def release(info: dict) -> None:

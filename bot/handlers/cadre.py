@@ -20,7 +20,7 @@ stateDiagram-v2
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandObject, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart, StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.bot.callbacks import CaseAction, CaseOutcome
 from yulu.bot.editing import TelegramCaseMessages, set_staff_commands
-from yulu.bot.filters import IsCadre
+from yulu.bot.filters import NOT_COMMAND, TEXT, IsCadre
 from yulu.bot.keyboards import outcome_keyboard, render
 from yulu.core.config import Settings
 from yulu.core.errors import InvalidInput, NotFound
@@ -192,7 +192,7 @@ async def ask_text(
     await query.message.answer(t("case-ask-note" if flow == CaseFlow.note else "case-ask-handover"))
 
 
-@router.message(CaseFlow.note, F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(CaseFlow.note), TEXT, NOT_COMMAND)
 async def save_note(
     message: Message,
     session: AsyncSession,
@@ -220,7 +220,7 @@ def _state(t: Translator, case: Case) -> str:
     return t(f"case-status-{case.status.value}")
 
 
-@router.message(CaseFlow.handover, F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(CaseFlow.handover), TEXT, NOT_COMMAND)
 async def hand_over(
     message: Message,
     bot: Bot,

@@ -13,13 +13,14 @@ stateDiagram-v2
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
 from yulu.bot.callbacks import CheckinAnswer, CheckinDetail
 from yulu.bot.choices import show_choice
-from yulu.bot.filters import IsGraduate
+from yulu.bot.filters import NOT_COMMAND, IsGraduate
 from yulu.bot.replies import CheckinFlow, ask_detail, send_follow_up
 from yulu.core.errors import InvalidInput
 from yulu.services import checkin
@@ -55,7 +56,7 @@ async def status_tapped(
     await send_follow_up(query.message, state, ctx.t, follow_up, period=callback_data.period)
 
 
-@router.message(CheckinFlow.detail, ~F.text.startswith("/"))
+@router.message(StateFilter(CheckinFlow.detail), NOT_COMMAND)
 async def detail_typed(
     message: Message, state: FSMContext, ctx: ServiceContext, graduate: Graduate
 ) -> None:
@@ -63,7 +64,7 @@ async def detail_typed(
     await _detail(message, state, ctx, graduate, message.text)
 
 
-@router.callback_query(CheckinFlow.detail, CheckinDetail.filter())
+@router.callback_query(StateFilter(CheckinFlow.detail), CheckinDetail.filter())
 async def detail_tapped(
     query: CallbackQuery,
     callback_data: CheckinDetail,

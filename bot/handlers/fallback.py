@@ -15,7 +15,7 @@ from yulu.bot.callbacks import (
     JobPage,
     MenuAction,
 )
-from yulu.bot.filters import Unregistered
+from yulu.bot.filters import HAS_DATA, Instant, Unregistered
 from yulu.bot.keyboards import menu_keyboard
 from yulu.core.i18n import Translator
 from yulu.storage.models import Graduate
@@ -26,7 +26,7 @@ router = Router(name="fallback")
 GRADUATE_PREFIXES = frozenset(
     c.__prefix__ for c in (CheckinAnswer, JobAction, JobPage, CampaignChoice)
 )
-GRADUATE_BUTTON = F.data.func(lambda data: data.split(":", 1)[0] in GRADUATE_PREFIXES)
+GRADUATE_BUTTON = Instant(F.data.func(lambda data: data.split(":", 1)[0] in GRADUATE_PREFIXES))
 
 
 @router.message(Command("cases", "case", "mygraduates"))
@@ -63,7 +63,7 @@ async def button_before_signing_up(query: CallbackQuery, t: Translator) -> None:
     await query.message.answer(t("not-registered"))
 
 
-@router.callback_query(F.data)
+@router.callback_query(HAS_DATA)
 async def stale_button(query: CallbackQuery, t: Translator) -> None:
     """A button from an old message that nothing handles any more."""
     await query.answer(t("fallback-text"), show_alert=False)

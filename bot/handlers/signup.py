@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.bot.callbacks import MenuAction, SignupAction
 from yulu.bot.choices import show_choice
+from yulu.bot.filters import NOT_COMMAND
 from yulu.bot.keyboards import (
     consent_keyboard,
     field_keyboard,
@@ -105,7 +106,7 @@ async def begin(
     )
 
 
-@router.callback_query(SignUp.consent, SignupAction.filter(F.action == "decline"))
+@router.callback_query(StateFilter(SignUp.consent), SignupAction.filter(F.action == "decline"))
 async def decline(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
     """No consent, nothing stored."""
     await state.clear()
@@ -114,7 +115,7 @@ async def decline(query: CallbackQuery, state: FSMContext, t: Translator) -> Non
     await query.message.answer(t("signup-declined"))
 
 
-@router.callback_query(SignUp.consent, SignupAction.filter(F.action == "agree"))
+@router.callback_query(StateFilter(SignUp.consent), SignupAction.filter(F.action == "agree"))
 async def agree(query: CallbackQuery, state: FSMContext, t: Translator, settings: Settings) -> None:
     """Record the consent (version and time) in the draft and ask the first question."""
     await query.answer()
@@ -126,14 +127,14 @@ async def agree(query: CallbackQuery, state: FSMContext, t: Translator, settings
 # --- answers ---------------------------------------------------------------------------------
 
 
-@router.message(SignUp.consent)
-@router.message(SignUp.confirm)
+@router.message(StateFilter(SignUp.consent))
+@router.message(StateFilter(SignUp.confirm))
 async def press_a_button(message: Message, state: FSMContext, t: Translator) -> None:
     """Typed text where a button is expected: show the buttons again."""
     await _ask_current(message, state, t)
 
 
-@router.message(StateFilter(*FIELD_STATES.values()), ~F.text.startswith("/"))
+@router.message(StateFilter(*FIELD_STATES.values()), NOT_COMMAND)
 async def text_answer(
     message: Message,
     session: AsyncSession,
@@ -171,7 +172,7 @@ async def button_answer(
     )
 
 
-@router.callback_query(SignUp.id_number, SignupAction.filter(F.action == "skip"))
+@router.callback_query(StateFilter(SignUp.id_number), SignupAction.filter(F.action == "skip"))
 async def skip_id_number(query: CallbackQuery, state: FSMContext, t: Translator) -> None:
     """No ID number: the roster match falls back to phone + name."""
     await query.answer()
@@ -222,7 +223,7 @@ async def _reask(message: Message, state: FSMContext, t: Translator, reason: str
 # --- summary and confirm -----------------------------------------------------------------------
 
 
-@router.callback_query(SignUp.confirm, SignupAction.filter(F.action == "change"))
+@router.callback_query(StateFilter(SignUp.confirm), SignupAction.filter(F.action == "change"))
 async def change(
     query: CallbackQuery, callback_data: SignupAction, state: FSMContext, t: Translator
 ) -> None:
@@ -237,7 +238,7 @@ async def change(
     await _ask_next(query.message, state, t)
 
 
-@router.callback_query(SignUp.confirm, SignupAction.filter(F.action == "confirm"))
+@router.callback_query(StateFilter(SignUp.confirm), SignupAction.filter(F.action == "confirm"))
 async def confirm(
     query: CallbackQuery,
     session: AsyncSession,

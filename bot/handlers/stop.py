@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import CommandStart, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yulu.bot.filters import TEXT
 from yulu.bot.keyboards import menu_keyboard
 from yulu.core.config import Settings
 from yulu.core.i18n import Translator
@@ -40,7 +41,7 @@ class Unsubscribed(Filter):
         return graduate is not None and graduate.unsubscribed_at is not None
 
 
-@router.message(F.text, StopWord())
+@router.message(TEXT, StopWord())
 async def stop(
     message: Message,
     session: AsyncSession,

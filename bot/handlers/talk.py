@@ -9,12 +9,14 @@ and renders the Reply (bot/replies.py).
 from __future__ import annotations
 
 from aiogram import F, Router
+from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import default_state
 from aiogram.types import CallbackQuery, Message
 
 from yulu.bot import replies
 from yulu.bot.callbacks import MenuAction, NluConfirm
+from yulu.bot.filters import NOT_COMMAND, TEXT
 from yulu.services import conversation
 from yulu.services.context import ServiceContext
 from yulu.services.understanding import Understanding
@@ -23,7 +25,7 @@ from yulu.storage.models import Graduate
 router = Router(name="talk")
 
 
-@router.message(default_state, F.text, ~F.text.startswith("/"))
+@router.message(StateFilter(default_state), TEXT, NOT_COMMAND)
 async def free_text(
     message: Message,
     state: FSMContext,

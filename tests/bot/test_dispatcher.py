@@ -131,3 +131,23 @@ async def test_set_my_commands_failure_is_logged_not_fatal(
     await register_commands(bot, get_translator())  # the next try goes through
     commands = await bot.get_my_commands()
     assert [c.command for c in commands][:2] == ["start", "help"]
+
+
+async def test_every_handler_and_filter_runs_in_the_event_loop(runtime: Runtime) -> None:
+    """aiogram runs a plain function (a bare `F.text` too) on a worker thread: one hand-off
+    per check, which made routing the slowest part of an update. Every handler, router
+    filter and handler filter of the dispatcher must be a coroutine (bot/filters.Instant)."""
+    dispatcher = create_dispatcher(_deps(runtime))
+    threaded = []
+    for router in dispatcher.chain_tail:
+        for name, observer in router.observers.items():
+            checks = [("router filter", f) for f in observer._handler.filters or []]
+            for handler in observer.handlers:
+                checks.append(("handler", handler))
+                checks.extend(("filter", f) for f in handler.filters or [])
+            threaded.extend(
+                f"{router.name}.{name}: {kind} {item.callback!r}"
+                for kind, item in checks
+                if not item.awaitable
+            )
+    assert threaded == []

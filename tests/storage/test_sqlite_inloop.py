@@ -77,3 +77,13 @@ async def test_a_write_waits_for_the_other_engines_writer_without_holding_the_lo
     release.set()
     await asyncio.wait_for(asyncio.gather(*tasks), 30)
     assert await eventually(lambda: _count(runtime), what="both rows", timeout=30) == 2
+
+
+async def test_core_statements_through_the_sessions_connection(runtime: Runtime) -> None:
+    """`AsyncConnection.execute` insists a statement awaited something: it works here too."""
+    async with runtime.update_sessions.begin() as session:
+        connection = await session.connection()
+        await connection.execute(ProcessedUpdate.__table__.insert().values(bot_id=1, update_id=9))
+        result = await connection.exec_driver_sql("SELECT count(*) FROM processed_update")
+        assert result.scalar() == 1
+    assert await _count(runtime) == 1
