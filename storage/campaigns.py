@@ -28,6 +28,8 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     case,
+    cast,
+    exists,
     func,
     literal,
     or_,
@@ -324,6 +326,17 @@ async def enqueue_slice(
         .on_conflict_do_nothing()
     )
     return (await session.execute(statement)).rowcount
+
+
+async def count_new_slice(
+    session: AsyncSession, audience: AudienceFilter, piece: Slice, message: CampaignMessage
+) -> int:
+    """How many rows enqueue_slice would add now: reachable members without the message yet."""
+    members = _members(audience, piece)
+    key = literal(message.key_prefix, String) + cast(members.c.graduate_id, String)
+    queued = exists().where(OutboxMessage.idempotency_key == key)
+    query = select(func.count()).select_from(members).where(reachable(members), ~queued)
+    return await session.scalar(query) or 0
 
 
 async def reachable_names(

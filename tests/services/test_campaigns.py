@@ -498,6 +498,7 @@ async def test_a_dry_run_counts_exactly_what_the_run_then_adds(
         holidays=lambda d: False,
     )
     assert dry.enqueued == 0 and await outbox(runtime) == []
+    assert dry.new == 5  # exactly what the real run adds, below
     assert sum(seen) == dry.audience == 6 and len(seen) > 1
     assert dry.samples == [
         campaigns.message_text(T, c, name=f"名单{n}", edition=YEAR) for n in range(2)
@@ -507,3 +508,14 @@ async def test_a_dry_run_counts_exactly_what_the_run_then_adds(
     assert real.enqueued == sum(dry.reachable.values()) == 5 == len(await outbox(runtime))
     again = await run(runtime, c, name="enrollment")
     assert again.enqueued == 0 and again.reachable == real.reachable
+    dry_again = await campaigns.run_campaign(
+        runtime.session_factory,
+        T,
+        name="enrollment",
+        campaign=c,
+        today=WORKDAY,
+        tz=TZ,
+        dry_run=True,
+        holidays=lambda d: False,
+    )
+    assert dry_again.new == 0 and dry_again.reachable == real.reachable  # nothing left to add

@@ -209,6 +209,7 @@ def campaign_run(
                 "campaign-run-dry",
                 title=title,
                 year=report.edition,
+                new=report.new,
                 reachable=sum(report.reachable.values()),
             )
         )

@@ -47,6 +47,7 @@ from yulu.storage.campaigns import (
     audience_query,
     audience_size,
     audience_slices,
+    count_new_slice,
     delivery_counts,
     enqueue_slice,
     failure_reasons,
@@ -238,6 +239,7 @@ class CampaignReport:
     reachable: Counter[str] = field(default_factory=Counter)
     unreachable: Counter[str] = field(default_factory=Counter)
     enqueued: int = 0
+    new: int = 0  # a dry run: how many the run would add (reachable, not yet sent this year)
     samples: list[str] = field(default_factory=list)
     deferred_to: date | None = None
     calendar_missing: bool = False
@@ -286,7 +288,9 @@ async def run_campaign(
     for piece in slices:
         async with session_factory.begin() as session:
             counted, in_reach = _tally(report, await tally_slice(session, audience, piece))
-            if in_reach and not dry_run:
+            if in_reach and dry_run:
+                report.new += await count_new_slice(session, audience, piece, message)
+            elif in_reach:
                 now = datetime.now(UTC)
                 report.enqueued += await enqueue_slice(session, audience, piece, message, now=now)
         if counted:
