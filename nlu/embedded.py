@@ -105,6 +105,11 @@ class EmbeddedInterpreter:
         return self._bundle.data_hash
 
     @property
+    def model(self) -> IntentModel:
+        """The trained intent model."""
+        return self._bundle.model
+
+    @property
     def intents(self) -> tuple[str, ...]:
         """The intents the model can predict."""
         return self._bundle.model.intents

@@ -12,6 +12,7 @@ from yulu.nlu.classifier import (
     DEFAULT_C,
     DEFAULT_LOST_BIAS,
     DEFAULT_TAIL_WEIGHT,
+    IntentModel,
     make_pipeline,
     train_intent_model,
 )
@@ -66,19 +67,29 @@ def fit_predict(
 ) -> Predictions:
     """Train on one set and predict another; 'lr' runs the exact exported model."""
     texts, intents = [e.text for e in train], [e.intent for e in train]
-    tests = [e.text for e in test]
     if method == "lr":
         model = train_intent_model(
             texts, intents, featurizer=featurizer, c=c, tail_weight=tail_weight, lost_bias=lost_bias
         )
-        top = [model.rank(t, limit=1)[0] for t in tests]
-    else:
-        pipeline = make_pipeline(featurizer, method=method, c=c).fit(texts, intents)
-        probabilities = pipeline.predict_proba(tests)
-        classes = pipeline.classes_
-        top = [
-            (str(classes[i]), float(p[i])) for p, i in zip(probabilities, probabilities.argmax(1))
-        ]
+        return predict(model, test)
+    tests = [e.text for e in test]
+    pipeline = make_pipeline(featurizer, method=method, c=c).fit(texts, intents)
+    probabilities = pipeline.predict_proba(tests)
+    classes = pipeline.classes_
+    top = [(str(classes[i]), float(p[i])) for p, i in zip(probabilities, probabilities.argmax(1))]
+    return Predictions(
+        tests,
+        [e.intent for e in test],
+        [n for n, _ in top],
+        [c for _, c in top],
+        [e.kind for e in test],
+    )
+
+
+def predict(model: IntentModel, test: Sequence[Example]) -> Predictions:
+    """The top intent a trained model gives each test example."""
+    tests = [e.text for e in test]
+    top = [model.rank(t, limit=1)[0] for t in tests]
     return Predictions(
         tests,
         [e.intent for e in test],

@@ -6,22 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from yulu.nlu.evaluation import build_report, fit_predict, make_featurizer
+from yulu.nlu import EmbeddedInterpreter
+from yulu.nlu.evaluation import build_report, predict
 from yulu.nlu.intents import INTENTS
-from yulu.nlu.training_data import DATA_DIR, load_training_data
+from yulu.nlu.training_data import load_training_data
 
 HELDOUT = Path(__file__).parent / "heldout.yml"
 
 
 @pytest.fixture(scope="module")
-def report() -> dict:
+def report(interpreter: EmbeddedInterpreter) -> dict:
+    """The session's model (trained on nlu/data) scored on the held-out set."""
     if not HELDOUT.exists():
         pytest.skip(f"held-out set {HELDOUT} not written yet")
-    predictions = fit_predict(
-        load_training_data(DATA_DIR).examples,
-        load_training_data(HELDOUT).examples,
-        featurizer=make_featurizer(),
-    )
+    predictions = predict(interpreter.model, load_training_data(HELDOUT).examples)
     return build_report(predictions, INTENTS)
 
 

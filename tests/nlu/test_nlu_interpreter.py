@@ -82,11 +82,15 @@ def test_loads_cached_model_without_retraining(model_dir: Path) -> None:
     assert second.model_path.stat().st_mtime_ns == mtime
 
 
-def test_changed_data_file_retrains(tmp_path: Path) -> None:
+def test_changed_data_file_retrains(tmp_path: Path, model_dir: Path) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(DATA_DIR, data_dir)
-    model_dir = tmp_path / "model"
-    before = EmbeddedInterpreter.load(model_dir, data_dir)
+    cache = tmp_path / "model"
+    cache.mkdir()
+    for trained in model_dir.glob("nlu-*.pkl"):  # the same data: no need to train it again
+        shutil.copy(trained, cache)
+    before = EmbeddedInterpreter.load(cache, data_dir)
+    assert before.model_path.parent == cache
     novel = "蓝鲸计划卡拉OK"
     assert before.parse(novel).intent != "ask_training"
     training = data_dir / "requests.yml"
@@ -96,10 +100,10 @@ def test_changed_data_file_retrains(tmp_path: Path) -> None:
         ),
         encoding="utf-8",
     )
-    after = EmbeddedInterpreter.load(model_dir, data_dir)
+    after = EmbeddedInterpreter.load(cache, data_dir)
     assert after.data_hash != before.data_hash
     assert after.parse(novel).intent == "ask_training"
-    assert sorted(p.name for p in model_dir.glob("nlu-*.pkl")) == [after.model_path.name]
+    assert sorted(p.name for p in cache.glob("nlu-*.pkl")) == [after.model_path.name]
 
 
 def test_cached_load_imports_no_training_libraries_and_no_application(model_dir: Path) -> None:

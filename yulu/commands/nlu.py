@@ -101,31 +101,27 @@ def evaluate(
     config: ConfigOption = None,
 ) -> None:
     """Per-intent precision, recall, F1 and a confusion table, like `rasa test nlu`."""
-    from yulu.nlu.evaluation import (
-        build_report,
-        cross_validate,
-        entity_scores,
-        fit_predict,
-        make_featurizer,
-    )
+    from yulu.nlu.evaluation import build_report, cross_validate, entity_scores, make_featurizer
+    from yulu.nlu.evaluation import predict as predict_with
     from yulu.nlu.training_data import load_training_data
 
-    examples = load_training_data(data_dir).examples
-    featurizer = make_featurizer()
+    model_dir = Path(_settings(ctx, config).model_dir)
     if data is None:
-        predictions = cross_validate(examples, folds=folds, featurizer=featurizer)
+        tests = load_training_data(data_dir).examples
+        predictions = cross_validate(tests, folds=folds, featurizer=make_featurizer())
         title = f"{folds}-fold cross-validation on {data_dir}"
-        tests = examples
     else:
+        # The very model the bot runs: the cached one for this data, trained first if stale.
+        interpreter = EmbeddedInterpreter.load(model_dir, data_dir)
         tests = load_training_data(data).examples
-        predictions = fit_predict(examples, tests, featurizer=featurizer)
+        predictions = predict_with(interpreter.model, tests)
         title = f"trained on {data_dir}, tested on {data}"
     labels = [*INTENTS, *sorted(set(predictions.gold) - set(INTENTS))]
     result = build_report(predictions, labels)
     entities = entity_scores(tests)
     if entities is not None:
         result["entities"] = entities
-    target = report or Path(_settings(ctx, config).model_dir) / "report.json"
+    target = report or model_dir / "report.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     _print_report(result, labels, title)
