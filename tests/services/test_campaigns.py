@@ -508,14 +508,5 @@ async def test_a_dry_run_counts_exactly_what_the_run_then_adds(
     assert real.enqueued == sum(dry.reachable.values()) == 5 == len(await outbox(runtime))
     again = await run(runtime, c, name="enrollment")
     assert again.enqueued == 0 and again.reachable == real.reachable
-    dry_again = await campaigns.run_campaign(
-        runtime.session_factory,
-        T,
-        name="enrollment",
-        campaign=c,
-        today=WORKDAY,
-        tz=TZ,
-        dry_run=True,
-        holidays=lambda d: False,
-    )
+    dry_again = await preview(runtime, c, name="enrollment")
     assert dry_again.new == 0 and dry_again.reachable == real.reachable  # nothing left to add
