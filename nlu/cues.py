@@ -128,10 +128,19 @@ _PATTERN = re.compile("|".join(map(re.escape, sorted(_INDEX, key=len, reverse=Tr
 _NEGATED = re.compile(r"(没|不(?![过管仅但然久少错])|未|冇|唔|别|莫)[^ ]{0,2}$")
 
 
+def is_a_not_a(text: str, start: int) -> bool:
+    """Whether the 不/没 at `start` is the middle of an A-not-A question (招不招, 有没有)."""
+    return (
+        0 < start < len(text) - 1 and text[start] in "不没" and text[start - 1] == text[start + 1]
+    )
+
+
 def cue_features(text: str) -> list[str]:
     """One 'c:<concept>' (or 'c:not-<concept>') feature per cue word in a normalised message."""
     features = []
     for match in _PATTERN.finditer(text):
+        if is_a_not_a(text, match.start()):
+            continue  # 招不招人, 要不要人 ask; they do not say 不招人, 不要人
         negated = _NEGATED.search(text[max(0, match.start() - 3) : match.start()])
         features.append(f"c:{'not-' if negated else ''}{_INDEX[match.group()]}")
     return features

@@ -32,7 +32,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from yulu.nlu.cues import cue_features, homophone_cue_features, pinyin_cue_index
+from yulu.nlu.cues import cue_features, homophone_cue_features, is_a_not_a, pinyin_cue_index
 from yulu.nlu.entities import entity_shapes
 from yulu.nlu.gloss import gloss
 from yulu.nlu.pinyin import initials, syllables_of, to_syllables
@@ -50,8 +50,11 @@ _SHIFT = re.compile(
 _PAST = re.compile(r"之前|以前|原来|本来|曾经|过去|去年|前年|上次|当初|那时|before|used to")
 _NEGATOR = re.compile(r"没有|没|不是|不|未|别|非|冇|唔|莫|甭|无")
 _SCOPE = 4
-# A question: an A-not-A verb (招不招, 有没有, 能不能), a question word or particle.
-_QUESTION = re.compile(r"(.)[不没]\1|吗|么|嘛|呢|\?|哪|啥|什么|怎么|怎样|如何|多少|几时|几个|是否")
+# A question: an A-not-A verb (招不招, 有没有, 能不能), a clause-final 不/没 (招老师不, 有活没),
+# a question word or particle.
+_QUESTION = re.compile(
+    r"(.)[不没]\1|(?<=\S{2})(?<![还也])[不没]$|吗|么|嘛|呢|\?|哪|啥|什么|怎么|怎样|如何|多少|几时|几个|是否"
+)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,8 @@ def negation_scope(text: str) -> list[str]:
     features = []
     for clause in clauses(text):
         for match in _NEGATOR.finditer(clause):
+            if is_a_not_a(clause, match.start()):
+                continue
             scope = [c for c in clause[match.end() : match.end() + _SCOPE] if not c.isspace()]
             features += _ngrams(scope, 1, 2, prefix="n:", joiner="")
     return features

@@ -68,3 +68,10 @@ def test_a_cue_word_written_as_a_homophone_still_names_its_concept() -> None:
     assert featurize("被菜了").count("c:lost") >= 1
     assert featurize("被裁了").count("c:lost") == 1  # written once, counted once
     assert "c:not-lost" in featurize("不是师业")
+
+
+def test_an_a_not_a_question_is_no_negation(featurize: Featurizer) -> None:
+    asked = featurize("厂里要不要人")
+    assert "c:lost" not in asked and not [f for f in asked if f.startswith("n:")]
+    assert "c:lost" in featurize("厂里不要人了")
+    assert "q:ask-end" in featurize("幼儿园招老师不") and "q:ask" not in featurize("我还没")
