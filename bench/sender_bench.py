@@ -1,10 +1,14 @@
-"""Outbox sender at Telegram's limits (issue 7): sustained rate and a kill -9 restart.
+"""Outbox sender at Telegram's limits (issues 7, 12): sustained rate, the in-flight window, kill -9.
 
     python bench/sender_bench.py [--messages 10000] [--rate 25] [--backend sqlite|postgres]
+        [--window-messages 300] [--latency 0.1] [--skip-sustained] [--skip-restart]
 
 Part 1 runs the real OutboxSender against the sandbox with Telegram's limits switched on
 (30 messages/s per bot, 1/s per chat) and reports the sustained rate as a share of the
-configured one and how many 429s it provoked. Part 2 runs `yulu run` as a process against a
+configured one and how many 429s it provoked. Part 2 does the same against a sandbox that
+answers each sendMessage after `--latency` seconds (a real round trip to Telegram), once with
+one message in flight and once with the default window (`outbox.in_flight`), and prints both
+rates and their ratio from the one run. Part 3 runs `yulu run` as a process against a
 standalone sandbox, kills it with SIGKILL half-way through a round, starts it again and counts
 missing and duplicated messages. Figures are printed; nothing here is a pass/fail test.
 """
@@ -30,15 +34,18 @@ sys.path.append(str(ROOT / "tests"))
 import aiohttp
 from dbutil import fresh_database
 from factories import make_graduates
+from sqlalchemy import func, select
 
 from yulu.bot.app import create_bot
 from yulu.bot.delivery import TelegramTransport
-from yulu.core.config import Settings
+from yulu.core.config import OutboxSettings, Settings
 from yulu.core.i18n import get_translator
 from yulu.sandbox import BotApiSandbox, Limits
+from yulu.sandbox.state import FaultRule
 from yulu.services.context import open_runtime
 from yulu.services.outbox import OutboxSender, SenderConfig
 from yulu.storage import outbox
+from yulu.storage.models import OutboxMessage, OutboxStatus
 
 SECRET = "bench-secret-key-0123456789"
 
@@ -54,49 +61,101 @@ async def _open_chats(url: str, user_ids: list[int]) -> None:
             )
 
 
-async def sustained_rate(database_url: str, messages: int, rate: float) -> dict:
-    sandbox = BotApiSandbox(port=0, limits=Limits(enabled=True))
-    await sandbox.start()
-    user_ids = list(range(1_000_000, 1_000_000 + messages))
-    await _open_chats(sandbox.url, user_ids)
-    settings = Settings(database_url=database_url, secret_key=SECRET)
-    async with open_runtime(settings) as runtime:
-        graduate_ids = await make_graduates(runtime, user_ids, cadre_id=None)
-        async with runtime.session_factory.begin() as session:
-            for graduate_id, user_id in zip(graduate_ids, user_ids, strict=True):
-                await outbox.enqueue(
-                    session,
-                    outbox.Outgoing(
-                        key=f"bench:{graduate_id}",
-                        kind="bench",
-                        chat_id=user_id,
-                        text="通知",
-                        graduate_id=graduate_id,
-                    ),
+async def _queue(runtime, user_ids: list[int], prefix: str) -> None:
+    graduate_ids = await make_graduates(runtime, user_ids, cadre_id=None)
+    async with runtime.session_factory.begin() as session:
+        await outbox.enqueue_many(
+            session,
+            [
+                outbox.Outgoing(
+                    key=f"{prefix}:{graduate_id}",
+                    kind="bench",
+                    chat_id=user_id,
+                    text="通知",
+                    graduate_id=graduate_id,
                 )
-        bot = create_bot("123456:ABC", sandbox.url)
-        sender = OutboxSender(
-            runtime.session_factory,
-            TelegramTransport(bot, get_translator()),
-            SenderConfig(rate_per_second=rate, batch_size=50),
+                for graduate_id, user_id in zip(graduate_ids, user_ids, strict=True)
+            ],
         )
-        started = time.monotonic()
-        while await sender.run_once():
-            pass
-        elapsed = time.monotonic() - started
-        await bot.session.close()
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{sandbox.url}/sandbox/api/stats") as response:
-            stats = await response.json()
-    await sandbox.stop()
-    sent = sorted(s["mono"] for s in stats["sent"] if s.get("text") == "通知")
+
+
+async def _run_until_drained(runtime, sender: OutboxSender) -> float:
+    """Run the sender as `yulu run` does (claims overlapping the sends) until the queue is
+    empty; returns the seconds it took."""
+    stop = asyncio.Event()
+    started = time.monotonic()
+    running = asyncio.create_task(sender.run(stop))
+    while True:
+        async with runtime.session_factory() as session:
+            left = await session.scalar(
+                select(func.count(OutboxMessage.id)).where(
+                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+                )
+            )
+        if left == 0:
+            break
+        await asyncio.sleep(0.05)
+    elapsed = time.monotonic() - started
+    stop.set()
+    await running
+    return elapsed
+
+
+def _figures(sandbox: BotApiSandbox, rate: float, elapsed: float) -> dict:
+    stats = sandbox.state.stats
+    sent = sorted(s["mono"] for s in stats.sent if s.get("text") == "通知")
     span = sent[-1] - sent[0]
     return {
         "messages": len(sent),
         "seconds": round(elapsed, 1),
         "sustained_rate": round((len(sent) - 1) / span, 2),
         "share_of_configured": round((len(sent) - 1) / span / rate, 3),
-        "429s": stats.get("limited", 0) + stats["errors_by_status"].get("429", 0),
+        "429s": stats.limited + stats.errors_by_status.get(429, 0),
+    }
+
+
+async def sustained_rate(
+    database_url: str, messages: int, rate: float, *, latency: float = 0.0, in_flight: int = 8
+) -> dict:
+    """One sender, `messages` rows to as many chats, against a sandbox with Telegram's limits
+    that answers each sendMessage after `latency` seconds."""
+    sandbox = BotApiSandbox(port=0, limits=Limits(enabled=True))
+    await sandbox.start()
+    if latency > 0:
+        sandbox.state.faults.append(
+            FaultRule(method="sendMessage", delay=latency, count=10 * messages)
+        )
+    first = 1_000_000 + 100_000 * in_flight  # each run its own people in one database
+    user_ids = list(range(first, first + messages))
+    for user_id in user_ids:
+        sandbox.state.ensure_chat(user_id)
+    settings = Settings(database_url=database_url, secret_key=SECRET)
+    async with open_runtime(settings) as runtime:
+        await _queue(runtime, user_ids, f"bench:{in_flight}:{latency}")
+        bot = create_bot("123456:ABC", sandbox.url)
+        config = SenderConfig(
+            rate_per_second=rate, batch_size=50, poll_interval_seconds=0.2, in_flight=in_flight
+        )
+        sender = OutboxSender(
+            runtime.session_factory, TelegramTransport(bot, get_translator()), config
+        )
+        elapsed = await _run_until_drained(runtime, sender)
+        await bot.session.close()
+    figures = _figures(sandbox, rate, elapsed)
+    await sandbox.stop()
+    return figures
+
+
+async def window_ratio(database_url: str, messages: int, rate: float, latency: float) -> dict:
+    """The same round with one message in flight and with the default window, one run."""
+    default = OutboxSettings().in_flight
+    one = await sustained_rate(database_url, messages, rate, latency=latency, in_flight=1)
+    many = await sustained_rate(database_url, messages, rate, latency=latency, in_flight=default)
+    return {
+        "latency_s": latency,
+        "in_flight_1": one,
+        f"in_flight_{default}": many,
+        "ratio": round(many["sustained_rate"] / one["sustained_rate"], 2),
     }
 
 
@@ -186,17 +245,32 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--rate", type=float, default=25.0)
+    parser.add_argument("--window-messages", type=int, default=300)
+    parser.add_argument("--latency", type=float, default=0.1)
     parser.add_argument("--restart-messages", type=int, default=1_000)
     parser.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--skip-sustained", action="store_true")
+    parser.add_argument("--skip-restart", action="store_true")
     args = parser.parse_args()
     if args.backend == "postgres":
         os.environ.setdefault("YULU_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    if not args.skip_sustained:
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            fresh_database(args.backend, Path(folder)) as url,
+        ):
+            figures = asyncio.run(sustained_rate(url, args.messages, args.rate))
+            print("sustained:", json.dumps(figures))
     with tempfile.TemporaryDirectory() as folder, fresh_database(args.backend, Path(folder)) as url:
-        print("sustained:", json.dumps(asyncio.run(sustained_rate(url, args.messages, args.rate))))
-    with tempfile.TemporaryDirectory() as folder, fresh_database(args.backend, Path(folder)) as url:
-        print(
-            "kill -9 restart:", json.dumps(kill_and_restart(url, args.restart_messages, args.rate))
-        )
+        figures = asyncio.run(window_ratio(url, args.window_messages, args.rate, args.latency))
+        print("in flight:", json.dumps(figures))
+    if not args.skip_restart:
+        with (
+            tempfile.TemporaryDirectory() as folder,
+            fresh_database(args.backend, Path(folder)) as url,
+        ):
+            figures = kill_and_restart(url, args.restart_messages, args.rate)
+            print("kill -9 restart:", json.dumps(figures))
 
 
 if __name__ == "__main__":

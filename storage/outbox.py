@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -62,19 +62,28 @@ async def enqueue_many(session: AsyncSession, messages: Sequence[Outgoing]) -> i
 
 
 async def claim(
-    session: AsyncSession, *, worker: str, limit: int, now: datetime, lease: timedelta
+    session: AsyncSession,
+    *,
+    worker: str,
+    limit: int,
+    now: datetime,
+    lease: timedelta,
+    held: Collection[int] = (),
 ) -> Sequence[OutboxMessage]:
     """Atomically take up to `limit` due rows (and rows whose sender died) for this worker.
 
     PostgreSQL: the candidate rows are locked with FOR UPDATE SKIP LOCKED, so concurrent
     senders never take the same row. SQLite: the single UPDATE ... RETURNING runs under the
-    database's write lock, which is just as exclusive.
+    database's write lock, which is just as exclusive. `held`: rows this worker still has in
+    hand, never taken again by it even once their lease has run out.
     """
     due = or_(
         (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.not_before <= now),
         (OutboxMessage.status == OutboxStatus.SENDING) & (OutboxMessage.claimed_at < now - lease),
     )
     candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
+    if held:
+        candidates = candidates.where(OutboxMessage.id.not_in(list(held)))
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     statement = (

@@ -81,6 +81,7 @@ class OutboxSettings(BaseModel):
     send_enabled: bool = True
     quiet_start: time = time(21, 0)
     quiet_end: time = time(8, 0)
+    in_flight: int = Field(default=8, ge=1)
 
 
 class CheckinSettings(BaseModel):
