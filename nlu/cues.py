@@ -12,6 +12,11 @@ import hashlib
 import json
 import re
 
+# A status is often told by its consequences (the dorm to leave, the badge handed back, the
+# day's takings, the date to report at school), so these are cue words too. A word that sounds
+# like a common other word (赚了/转了, 夜市/也是, 油钱/有钱, 导师/到时) is left out: the
+# homophone view (cues.homophone_cue_features) would hear it in every message. 报到 is said of
+# a new job as much as of a school, so only its school forms (新生报到) point at study.
 CUES: dict[str, tuple[str, ...]] = {
     # the daily life of a job: shifts, clocking in, pay day, the workshop, the boss's orders
     "work": tuple(
@@ -23,9 +28,12 @@ CUES: dict[str, tuple[str, ...]] = {
         "五险一金 社保 团建 出差 跑单 派件 送单 返工 做紧 开工 复工 干活 "
         "搬砖 调岗 升职 涨工资 继续干 接着干 照常上班 照样上班 照样干 照样开工 留下来了 "
         "保住了 还在干 还在做 没动我 没轮上我 在职 在岗 上着班 做工 送外卖 跑外卖 发薪 "
-        "工资条 底薪 计件 正式员工 合同工 同事 请假 调休 年假 工龄 新同事 ".split()
+        "工资条 底薪 计件 正式员工 合同工 同事 请假 调休 年假 工龄 新同事 "
+        "工牌 厂牌 工号 员工卡 刷卡 考勤 加班费 车间主任 产量 报到上班 入职报到 "
+        "去公司报到 单位报到 公司报到 工资卡 发薪日 老板让 领导让 上早班 上夜班 交货期 "
+        "赶货 赶工 计时工 新员工 岗前培训 入职培训 ".split()
     ),
-    # being let go, said in so many ways
+    # being let go, said in so many ways, and what follows (退宿, 工牌收回, 最后一笔工资)
     "lost": tuple(
         "刷下来 没排我 不用回来 没让我回去 被替 散伙 关厂 "
         "不用来 别来了 不用去 不要我 不要人 走人 散了 解散 遣散 辞退 "
@@ -36,9 +44,12 @@ CUES: dict[str, tuple[str, ...]] = {
         "没活干 没活了 没得活 撤掉 一个不留 岗位取消 不再续 不留我 没留我 "
         "自谋生路 自谋出路 卷铺盖 打发回家 请走了 清出来 劝走 顶替了 撤销 裁撤 歇业 停业 "
         "关停 失去工作 丢了工作 丢了饭碗 饭碗没了 被踢 除名 终止合同 合同终止 停薪 "
-        "无限期放假 被劝离 ".split()
+        "无限期放假 被劝离 "
+        "宿舍要搬 搬出宿舍 退宿 工牌收回 收回工牌 工牌交了 厂牌交了 交了工牌 踢出群 "
+        "最后一笔工资 结清工资 结算工资 工资结清 办交接 交接完 劳动仲裁 仲裁 经济补偿 "
+        "赔偿金 n+1 不用上班了 歇在家 没班上 没有班上 没得班上 ".split()
     ),
-    # running one's own business
+    # running one's own business: stock, stall, customers, takings, costs
     "own": tuple(
         "回头客 帮工 店面 我的摊 我家的店 我开的 "
         "开张 开业 进货 出摊 摆摊 营业执照 我的店 我家店 店里生意 生意 "
@@ -46,7 +57,10 @@ CUES: dict[str, tuple[str, ...]] = {
         "带货 自己开 自己干 自己当老板 合伙 个体 摊位 门面 铺子 作坊 "
         "农家乐 民宿 自己跑车 自己做 创业 拿货 批发市场 进菜 接单 开门营业 出单 "
         "房租 鱼塘 果园 大棚 单干 出来干 自己出来 开店 开了个店 开了家 小生意 做买卖 "
-        "地摊 跑滴滴 网约车 接私活 包工 养猪 养鸡 养牛 微商 代购 个体户 老板娘 ".split()
+        "地摊 跑滴滴 网约车 接私活 包工 养猪 养鸡 养牛 微商 代购 个体户 老板娘 "
+        "净赚 流水 营业额 成本 本钱 进价 出车 摊子 小店 档口 收摊 货款 回款 订单 铺面 "
+        "租金 自负盈亏 雇了 请了个帮手 亏本 亏了 生意好 生意差 卖出去 开铺 拉客 "
+        "跑了一天车 单量 ".split()
     ),
     # still looking
     "seek": tuple(
@@ -56,24 +70,29 @@ CUES: dict[str, tuple[str, ...]] = {
         "没下文 石沉大海 劳务市场 招工 要有经验 没经验 面完 面了 二面 双选会 "
         "找事 找份工 没找到 找不到 还没找 打听 招聘软件 直聘 同城 智联 找下家 物色 "
         "看机会 投简历 投递 笔试 复试 初试 等offer 找事做 找点事 找个班上 没找着 "
-        "前程无忧 ".split()
+        "前程无忧 "
+        "跑了好几家 跑了几家 问了好几家 等面试 试岗 在看工作 没定下来 还没定 没有着落 "
+        "没回复 已读不回 等回复 刷招聘 刷岗位 投出去 ".split()
     ),
     # school or the army
     "study": tuple(
         "自习 辅导员 毕业设计 新兵连 连队 学分 作业 "
-        "开学 上课 报到 期末 期中 考试 复习 图书馆 宿舍楼 军训 专升本 "
+        "开学 上课 期末 期中 考试 复习 图书馆 宿舍楼 军训 专升本 "
         "读书 念书 读紧书 返学 学校 部队 新兵 入伍 参军 当兵 退伍 函授 "
         "成考 录取 论文 实训 班主任 寝室 学费 选修课 奖学金 征兵 军营 "
         "升学 军装 军服 服役 义务兵 士官 军校 出操 入学 上学 开课 学期 寒假 暑假 读研 "
         "考研 研究生 复读 备考 插班 留学 进修 新生 录取通知 通知书 政审 兵役 服兵役 入营 "
-        "晚自习 早读 考试周 ".split()
+        "晚自习 早读 考试周 "
+        "分数线 上岸 准考证 考上 考进 开学典礼 校园 课表 选课 挂科 补考 学校报到 新生报到 "
+        "入学报到 集训 学籍 录取线 填志愿 复试线 ".split()
     ),
     # a person, not the bot
     "human": tuple(
         "真人 活人 人工 工作人员 负责人 干部 客服 打电话给我 联系我 找个人 换个人 "
         "是机器 机器人 有人吗 有人在吗 人在吗 人呢 管事的 跟人说 转人 接线员 值班的人 "
         "当面 通话 回电话 人工服务 打给我 给我打电话 来电 面谈 投诉 驻村 第一书记 帮扶人 "
-        "联系人 ".split()
+        "联系人 "
+        "找个真人 人来处理 帮我转 转给 找负责的 村里的干部 打个电话 回个电话 ".split()
     ),
     # asking for openings, said without the word 工作 (哪里要人, 有活介绍吗)
     "openings": tuple(
@@ -85,25 +104,31 @@ CUES: dict[str, tuple[str, ...]] = {
     # internships and traineeships
     "intern": tuple(
         "实习 见习 跟岗 顶岗 实习单位 实习证明 实习协议 实习报告 盖章 练手 积累经验 "
-        "接收实习生 社会实践 实习生 实训基地 毕业实习 鉴定表 跟班学习 ".split()
+        "接收实习生 社会实践 实习生 实训基地 毕业实习 鉴定表 跟班学习 "
+        "实习期 实习岗 实习鉴定 顶岗实习 实践报告 校外实践 实习材料 找实习 实习的地方 "
+        "跟岗实习 见习岗 见习基地 学校要求实习 实习单位盖章 ".split()
     ),
     # money and help from the programme or the state
     "policy": tuple(
         "补贴 补助 资助 津贴 奖补 扶持 贴息 政策 报销 减免 一笔钱 发钱 打钱 给钱 领钱 "
         "进钱 拿钱 雨露计划 资金 奖励 申领 优惠 免息 贷款 担保 帮扶 脱贫户 监测户 "
-        "救助 低保 助学金 学费减免 生活费 交通补贴 到账 发放 打款 拨款 申请表 领取 ".split()
+        "救助 低保 助学金 学费减免 生活费 交通补贴 到账 发放 打款 拨款 申请表 领取 "
+        "钱什么时候 钱到了没 钱没到 补贴款 发了没 ".split()
     ),
     # learning a trade
     "train": tuple(
         "培训 学技术 学手艺 学门 技能 考证 拿证 电工证 叉车证 焊工证 厨师证 学习班 "
         "培训班 技术班 拜师 学一门 教技术 学个技术 技能班 夜校 手艺班 学开车 驾校 考驾照 "
-        "学厨 学电焊 学美容 学美发 育婴师 月嫂 家政 资格证 职业技能 ".split()
+        "学厨 学电焊 学美容 学美发 育婴师 月嫂 家政 资格证 职业技能 "
+        "学点技术 学门手艺 技能培训 学个手艺 报个班 ".split()
     ),
     # changing what was registered
     "profile": tuple(
         "改成 换成 改一下 改下 换号 新号 号码换 换了号 搬到 搬家 搬去 迁到 迁回 填错 "
         "写错 弄错 更新 修改 变更 更正 打这个号 新的号码 改名 更改 重新填 重填 填岔 写岔 "
-        "搞错 弄混 信息有误 新地址 换了个号 手机号换 ".split()
+        "搞错 弄混 信息有误 新地址 换了个号 手机号换 "
+        "搬走 现在住 搬过去 迁过去 换地方 换城市 户口迁 已经搬 搬回 改地址 去了别的城市 "
+        "换了城市 ".split()
     ),
     # the fields of a registration (专业, 户籍 …): named, they point at a correction
     "field": tuple(
@@ -119,7 +144,8 @@ CUES: dict[str, tuple[str, ...]] = {
     "unsub": tuple(
         "别再发 不要再发 别发了 不要发了 别再给我发 退订 退出 取消关注 拉黑 删掉 删了 "
         "打扰 停止发送 不想收 不再收到 别再问 不用再问 别联系 不要再联系 关掉 取消订阅 "
-        "屏蔽 免打扰 不要推送 别推 不用推 别通知 销号 注销 移除 退群 别烦我 骚扰 ".split()
+        "屏蔽 免打扰 不要推送 别推 不用推 别通知 销号 注销 移除 退群 别烦我 骚扰 "
+        "跟进 不用管我 别管我 不需要你们 别打了 不要再打 取消提醒 ".split()
     ),
 }
 _INDEX = {word: concept for concept, words in CUES.items() for word in words}
