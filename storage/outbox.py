@@ -69,13 +69,15 @@ async def claim(
     now: datetime,
     lease: timedelta,
     held: Collection[int] = (),
+    kinds: Collection[str] | None = None,
 ) -> Sequence[OutboxMessage]:
     """Atomically take up to `limit` due rows (and rows whose sender died) for this worker.
 
     PostgreSQL: the candidate rows are locked with FOR UPDATE SKIP LOCKED, so concurrent
     senders never take the same row. SQLite: the single UPDATE ... RETURNING runs under the
     database's write lock, which is just as exclusive. `held`: rows this worker still has in
-    hand, never taken again by it even once their lease has run out.
+    hand, never taken again by it even once their lease has run out. `kinds`: only rows of
+    these kinds (None: any).
     """
     due = or_(
         (OutboxMessage.status == OutboxStatus.PENDING) & (OutboxMessage.not_before <= now),
@@ -84,6 +86,8 @@ async def claim(
     candidates = select(OutboxMessage.id).where(due).order_by(OutboxMessage.id).limit(limit)
     if held:
         candidates = candidates.where(OutboxMessage.id.not_in(list(held)))
+    if kinds is not None:
+        candidates = candidates.where(OutboxMessage.kind.in_(list(kinds)))
     if session.get_bind().dialect.name == "postgresql":
         candidates = candidates.with_for_update(skip_locked=True)
     statement = (

@@ -71,10 +71,15 @@ BlockedHook = Callable[[AsyncSession, OutboxMessage], Awaitable[None]]
 
 # What goes to cadres takes the ALERT lane; everything else proactive is BULK (pacing.Lane).
 ALERT_KINDS = frozenset({"alert", "reminder", "escalation", "job_interest"})
+# Answers to what someone just asked for (a console sign-in code): sent as replies are, in the
+# reply lane and at any hour — a code held until 08:00 would lock a cadre out all night.
+ANSWER_KINDS = frozenset({"login_code"})
 
 
 def lane_for(kind: str) -> Lane:
-    """The pacing lane of an outbox row: cadre alerts before bulk, both after replies."""
+    """The pacing lane of an outbox row: answers like replies, then cadre alerts, then bulk."""
+    if kind in ANSWER_KINDS:
+        return Lane.REPLY
     return Lane.ALERT if kind in ALERT_KINDS else Lane.BULK
 
 
@@ -199,8 +204,7 @@ class OutboxSender:
     async def _claim(self) -> Sequence[OutboxMessage]:
         now = datetime.now(UTC)
         cfg = self._config
-        if in_quiet_hours(now, start=cfg.quiet_start, end=cfg.quiet_end, tz=cfg.timezone):
-            return []
+        quiet = in_quiet_hours(now, start=cfg.quiet_start, end=cfg.quiet_end, tz=cfg.timezone)
         async with self._sessions.begin() as session:
             rows = await outbox.claim(
                 session,
@@ -209,6 +213,7 @@ class OutboxSender:
                 now=now,
                 lease=timedelta(seconds=cfg.lease_seconds),
                 held=self._held,
+                kinds=ANSWER_KINDS if quiet else None,  # at night, only what was just asked for
             )
         self._held.update(row.id for row in rows)
         return rows
