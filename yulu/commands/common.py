@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
+import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Protocol, TypeVar
@@ -54,10 +57,41 @@ def run_with_runtime(settings: Settings, work: Callable[..., Awaitable[T]]) -> T
             return await work(runtime)
 
     try:
+        schema_ready(settings)
         return asyncio.run(main())
     except YuluError as exc:
         console.print(f"[red]错误 / error:[/] {exc}")
         raise typer.Exit(1) from exc
+
+
+def schema_ready(settings: Settings) -> None:
+    """Commands work on the newest schema, as `yulu run` does: a SQLite file still behind (or
+    new) is brought up to it; a server database behind is a clear error (`yulu db upgrade`)."""
+    from yulu.runtime import prepare_database
+    from yulu.storage.engine import sqlite_file
+
+    path = sqlite_file(settings.database_url)
+    if path is not None and _sqlite_revision(path) == _head_revision():
+        return  # the common case, without loading Alembic
+    prepare_database(settings)
+
+
+@functools.cache
+def _head_revision() -> str | None:
+    from yulu.storage import migrate
+
+    return migrate.head_revision()
+
+
+def _sqlite_revision(path: Path) -> str | None:
+    if not path.exists():
+        return None
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        try:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:  # no alembic_version table: never migrated
+            return None
+    return row[0] if row else None
 
 
 class ImportReport(Protocol):
@@ -79,7 +113,11 @@ def import_with_progress(
     cannot be read at all exits 2; the caller prints its own summary.
     """
     t = get_translator()
-    total = count_data_rows(file)
+    try:
+        total = count_data_rows(file)
+    except InvalidInput as exc:  # not a table at all (a folder, a .doc, a broken .xlsx)
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(2) from exc
 
     async def work(runtime: Runtime) -> R:
         with Progress(
