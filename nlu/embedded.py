@@ -30,7 +30,7 @@ from yulu.nlu.training_data import DATA_DIR, data_files, data_hash, load_trainin
 log = logging.getLogger(__name__)
 
 # Part of the cache key, with the feature settings: bump it when training code changes.
-MODEL_VERSION = "yulu-nlu-4"
+MODEL_VERSION = "yulu-nlu-5"
 RANKING_LENGTH = 10
 _PREFIX = "nlu-"
 

@@ -18,7 +18,8 @@ Views, each switchable in FeatureConfig:
 - question shape: "q:ask" when a clause asks (招不招, 有没有, 吗, 怎么 …), "q:ask-end" when the
   last one does, so 招人的厂我都去问过了 (a report) and 那边招不招人 (a question) part ways; a
   clause opening with 想问/请问 is also where the tail starts, as a long story's point is
-  the question it ends with;
+  the question it ends with; a question word before 都/也 (哪里都问过了, 谁也不要我) is an
+  indefinite and does not ask;
 - homophone cues: a cue word heard in the message's pinyin but not written (被菜了, 师业,
   bei cai yuan) adds the same "c:" concept as the written word;
 - entity shapes: "e:phone", "e:id", "e:income" when the message holds a mobile number (also
@@ -54,6 +55,12 @@ _SCOPE = 4
 # a question word or particle.
 _QUESTION = re.compile(
     r"(.)[不没]\1|(?<=\S{2})(?<![还也])[不没]$|吗|么|嘛|呢|\?|哪|啥|什么|怎么|怎样|如何|多少|几时|几个|是否"
+)
+
+# A question word before 都/也 in a clause without a question particle is an indefinite
+# (哪里都问过了, 什么活都干过, 谁也不要我): a report, not a question.
+_INDEFINITE = re.compile(
+    r"(哪里|哪儿|哪家|哪个|什么|啥|谁)[^吗呢？?]{0,8}[都也](?![^吗呢？?]*[吗呢？?])"
 )
 
 
@@ -120,7 +127,7 @@ def question_shape(text: str) -> list[str]:
     """'q:ask' if the message asks, 'q:ask-end' too if its last clause does (the point of a
     long message that tells its story first and asks last)."""
     parts = clauses(text)
-    asks = [bool(_QUESTION.search(part)) for part in parts]
+    asks = [bool(_QUESTION.search(_INDEFINITE.sub("", part))) for part in parts]
     return (["q:ask"] if any(asks) else []) + (["q:ask-end"] if asks and asks[-1] else [])
 
 

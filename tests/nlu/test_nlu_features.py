@@ -61,6 +61,14 @@ def test_a_question_is_told_from_a_report(featurize: Featurizer) -> None:
     assert tail("我在厂里做普工，工资上不去。想问一下有没有培训") == "想问一下有没有培训"
 
 
+def test_a_question_word_before_dou_is_an_indefinite_not_a_question(
+    featurize: Featurizer,
+) -> None:
+    assert "q:ask" not in featurize("哪家厂我都跑遍了")
+    assert "q:ask" not in featurize("什么活都干过")
+    assert "q:ask-end" in featurize("哪家厂都行吗")
+
+
 def test_a_cue_word_written_as_a_homophone_still_names_its_concept() -> None:
     table = {"被": "bei", "裁": "cai", "菜": "cai", "了": "le", "不": "bu", "是": "shi"}
     table |= {"失": "shi", "师": "shi", "业": "ye"}
