@@ -69,6 +69,8 @@ def create_engine(database_url: str, *, echo: bool = False, in_loop: bool = Fals
             connect_args["check_same_thread"] = False  # the pool hands it out, one at a time
         engine = create_async_engine(url, echo=echo, connect_args=connect_args)
         event.listen(engine.sync_engine, "connect", _tune_sqlite)
+        if in_loop:
+            event.listen(engine.sync_engine, "connect", sqlite_inloop.tune)
         serialise_writes(engine)
         return engine
     return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10, pool_pre_ping=True)

@@ -12,13 +12,15 @@ statements and wrong for a long report, so only the bot's update sessions use th
 (`Runtime.update_sessions`); the console, the calendar, the sender and CLI commands stay on
 aiosqlite. Writers of both engines queue on one asyncio lock per database file
 (storage/sqlite_writer.py), so in this process a write never meets SQLite's busy handler;
-a write by another process (a CLI command) holds the loop for as long as it holds SQLite's
-lock — PostgreSQL is the store for several processes.
+while another process (a CLI command) holds SQLite's write lock, a write here waits for it
+with the loop free (`_begin_writing`). PostgreSQL is the store for several processes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import time
 from typing import Any
 
 from sqlalchemy import pool
@@ -55,6 +57,37 @@ async def _ready() -> None:
     return None
 
 
+WRITES = ("insert", "update", "delete", "replace")
+LOCK_WAIT_SECONDS = 30.0  # as long as the aiosqlite engine's busy_timeout
+READ_BUSY_MS = 50  # a read waits this long in the loop at most (WAL: readers rarely wait)
+
+
+def _begin_writing(connection: sqlite3.Connection) -> None:
+    """Take SQLite's write lock for the transaction without holding the event loop.
+
+    Another process (a CLI command) may hold the lock for seconds; SQLite's busy handler
+    would wait for it right here, on the loop's thread, and every update would stand still.
+    Instead the lock is tried without waiting (BEGIN IMMEDIATE, busy_timeout 0) and, while
+    another process has it, tried again after an `await` — the loop serves everything else
+    meanwhile. In this process writers already queue on the asyncio lock of
+    storage/sqlite_writer.py, taken before this.
+    """
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    delay = 0.005
+    while True:
+        connection.execute("PRAGMA busy_timeout=0")
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+        finally:
+            connection.execute(f"PRAGMA busy_timeout={READ_BUSY_MS}")
+        await_only(asyncio.sleep(delay))
+        delay = min(delay * 2, 0.1)
+
+
 class InLoopSQLiteDialect(SQLiteDialect_pysqlite):
     """pysqlite, usable by SQLAlchemy's async engine (`sqlite+inloop://`).
 
@@ -70,18 +103,25 @@ class InLoopSQLiteDialect(SQLiteDialect_pysqlite):
     execution_ctx_cls = _InLoopExecutionContext
 
     def do_execute(self, cursor: Any, statement: Any, parameters: Any, context: Any = None) -> None:
-        await_only(_ready())
+        self._before(cursor, statement)
         super().do_execute(cursor, statement, parameters, context)
 
     def do_executemany(
         self, cursor: Any, statement: Any, parameters: Any, context: Any = None
     ) -> None:
-        await_only(_ready())
+        self._before(cursor, statement)
         super().do_executemany(cursor, statement, parameters, context)
 
     def do_execute_no_params(self, cursor: Any, statement: Any, context: Any = None) -> None:
-        await_only(_ready())
+        self._before(cursor, statement)
         super().do_execute_no_params(cursor, statement, context)
+
+    def _before(self, cursor: Any, statement: str) -> None:
+        connection = cursor.connection
+        if not connection.in_transaction and statement.lstrip()[:7].lower().startswith(WRITES):
+            _begin_writing(connection)  # awaits while another process holds the write lock
+        else:
+            await_only(_ready())
 
     @classmethod
     def get_pool_class(cls, url: URL) -> type[pool.Pool]:
@@ -92,3 +132,8 @@ class InLoopSQLiteDialect(SQLiteDialect_pysqlite):
 
 
 registry.register(DRIVER.replace("+", "."), __name__, InLoopSQLiteDialect.__name__)
+
+
+def tune(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    """After the engine's own tuning: a read waits in the loop at most READ_BUSY_MS."""
+    dbapi_connection.execute(f"PRAGMA busy_timeout={READ_BUSY_MS}")

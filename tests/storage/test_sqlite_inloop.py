@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 import pytest
 from sqlalchemy import func, select, text
 from waiting import eventually
 
 from yulu.services.context import Runtime
+from yulu.storage.engine import sqlite_file
 from yulu.storage.models import ProcessedUpdate
 
 
@@ -87,3 +89,32 @@ async def test_core_statements_through_the_sessions_connection(runtime: Runtime)
         result = await connection.exec_driver_sql("SELECT count(*) FROM processed_update")
         assert result.scalar() == 1
     assert await _count(runtime) == 1
+
+
+async def test_while_another_process_writes_the_bot_waits_without_holding_the_loop(
+    runtime: Runtime,
+) -> None:
+    """A CLI command (another connection, outside this process's lock) holds SQLite's write
+    lock; the bot's write waits for it with the event loop free — other work goes on — and
+    goes in once the other writer commits."""
+    path = sqlite_file(runtime.settings.database_url)
+    if path is None:
+        pytest.skip("SQLite's one writer: PostgreSQL has row locks")
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # the other process's transaction, not yet committed
+    other.execute(
+        "INSERT INTO processed_update (bot_id, update_id, processed_at) VALUES (1, 1, '2026-12-01')"
+    )
+
+    async def bot_writes() -> None:
+        async with runtime.update_sessions.begin() as session:
+            session.add(_update(2))
+
+    writing = asyncio.create_task(bot_writes())
+    for _ in range(50):  # the loop keeps turning while the bot's write waits
+        await asyncio.sleep(0)
+    assert not writing.done()
+    other.execute("COMMIT")
+    other.close()
+    await asyncio.wait_for(writing, 30)
+    assert await _count(runtime) == 2
