@@ -1,16 +1,19 @@
 """Inbound pipeline benchmark (issue 12): Yulu against a bare aiogram echo bot, same sandbox.
 
     python bench/inbound_bench.py [--messages 3000] [--users 300] [--backend sqlite|postgres|both]
-                                  [--text /help] [--profile]
+                                  [--text /help] [--rounds 3] [--profile]
 
 In one run and one sandbox (no flood limits: this measures the pipeline, not Telegram): N
 messages from U users are queued, then a bare aiogram echo bot (one handler, `answer(text)`)
 is started with polling and timed until it has answered all N; the sandbox is reset, the same
 N messages are queued again, and Yulu — the dispatcher `yulu run` builds, on a fresh database
 with the U users signed up, its pacer set far above the traffic so it never holds a reply —
-is timed the same way. Prints replies/s for both and the ratio. `--profile` runs Yulu's phase
-under cProfile and prints where the time went. PostgreSQL: YULU_TEST_DATABASE_URL (default
-postgresql://postgres@127.0.0.1:5432/test); a database is created and dropped for the run.
+is timed the same way. The two alternate `--rounds` times and each side's median counts (the
+machine's load moves the echo bot's speed most). Prints replies/s and CPU per update for each
+round, then both medians and the ratio. `--profile` runs Yulu's phases under cProfile (it
+misattributes time across `await`: time middlewares and router observers directly to be sure).
+PostgreSQL: YULU_TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test); a
+database is created and dropped for the run.
 """
 
 from __future__ import annotations
