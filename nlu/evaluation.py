@@ -77,21 +77,17 @@ def fit_predict(
     probabilities = pipeline.predict_proba(tests)
     classes = pipeline.classes_
     top = [(str(classes[i]), float(p[i])) for p, i in zip(probabilities, probabilities.argmax(1))]
-    return Predictions(
-        tests,
-        [e.intent for e in test],
-        [n for n, _ in top],
-        [c for _, c in top],
-        [e.kind for e in test],
-    )
+    return _predictions(test, top)
 
 
 def predict(model: IntentModel, test: Sequence[Example]) -> Predictions:
     """The top intent a trained model gives each test example."""
-    tests = [e.text for e in test]
-    top = [model.rank(t, limit=1)[0] for t in tests]
+    return _predictions(test, [model.rank(e.text, limit=1)[0] for e in test])
+
+
+def _predictions(test: Sequence[Example], top: Sequence[tuple[str, float]]) -> Predictions:
     return Predictions(
-        tests,
+        [e.text for e in test],
         [e.intent for e in test],
         [n for n, _ in top],
         [c for _, c in top],
