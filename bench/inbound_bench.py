@@ -152,6 +152,8 @@ async def bench(
         async with open_runtime(settings) as runtime:
             await make_graduates(runtime, user_ids, cadre_id=None)
             nlu = Understanding(settings.nlu)
+            nlu.start_loading()  # as `yulu run` does: free text is parsed, not sent the menu
+            await nlu.wait_ready()
             try:
                 for _ in range(rounds):
                     sandbox.state.reset()
