@@ -16,7 +16,8 @@ import re
 # day's takings, the date to report at school), so these are cue words too. A word that sounds
 # like a common other word (赚了/转了, 夜市/也是, 油钱/有钱, 导师/到时) is left out: the
 # homophone view (cues.homophone_cue_features) would hear it in every message. 报到 is said of
-# a new job as much as of a school, so only its school forms (新生报到) point at study.
+# a new job as much as of a school, so only its school forms (新生报到) point at study. The pay
+# a searcher asks for (三千五以上就行, 要求不高) is a seeking cue, so a figure is not a wage.
 CUES: dict[str, tuple[str, ...]] = {
     # the daily life of a job: shifts, clocking in, pay day, the workshop, the boss's orders
     "work": tuple(
@@ -33,7 +34,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "去公司报到 单位报到 公司报到 工资卡 发薪日 老板让 领导让 上早班 上夜班 交货期 "
         "赶货 赶工 计时工 新员工 岗前培训 入职培训 "
         "表扬 夸我 考核 加薪 涨薪 年会 优秀员工 上手了 员工餐 工伤险 过节费 发福利 厂车 "
-        "入职体检 三班倒 独立操作 ".split()
+        "入职体检 三班倒 独立操作 "
+        "班组 五险 交社保 拉进工作群 打卡群 ".split()
     ),
     # being let go, said in so many ways, and what follows (退宿, 工牌收回, 最后一笔工资)
     "lost": tuple(
@@ -63,7 +65,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "净赚 流水 营业额 成本 本钱 进价 出车 摊子 小店 档口 收摊 货款 回款 订单 铺面 "
         "租金 自负盈亏 雇了 请了个帮手 亏本 亏了 生意好 生意差 卖出去 开铺 拉客 "
         "跑了一天车 单量 "
-        "盘下来 我的车 自己带人 不亏 ".split()
+        "盘下来 我的车 自己带人 不亏 "
+        "鱼苗 放苗 猪崽 鸡苗 跑运输 拉货 载客 跑线 包了块地 包了亩 ".split()
     ),
     # still looking
     "seek": tuple(
@@ -76,7 +79,10 @@ CUES: dict[str, tuple[str, ...]] = {
         "前程无忧 "
         "跑了好几家 跑了几家 问了好几家 等面试 试岗 在看工作 没定下来 还没定 没有着落 "
         "没回复 已读不回 等回复 刷招聘 刷岗位 投出去 "
-        "没戏 放鸽子 重新找 再投 继续找 ".split()
+        "没戏 放鸽子 重新找 再投 继续找 "
+        "到处投 找新的 找新工作 找下一份 人才市场门口 招聘会上 投了几家 面了几家 等面试结果 "
+        "在找 还在找 一直在找 工作还没 "
+        "以上就行 以上都行 要求不高 期望薪资 期望工资 工资要求 待遇要求 能给到 只要包住 ".split()
     ),
     # school or the army
     "study": tuple(
@@ -89,7 +95,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "晚自习 早读 考试周 "
         "分数线 上岸 准考证 考上 考进 开学典礼 校园 课表 选课 挂科 补考 学校报到 新生报到 "
         "入学报到 集训 学籍 录取线 填志愿 复试线 "
-        "成人高考 高职 读第二年 实验课 ".split()
+        "成人高考 高职 读第二年 实验课 "
+        "单招 刷题 武装部 定兵 兵检 体检站 入伍通知 征兵体检 考公 考编 ".split()
     ),
     # a person, not the bot
     "human": tuple(
@@ -150,7 +157,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "别再发 不要再发 别发了 不要发了 别再给我发 退订 退出 取消关注 拉黑 删掉 删了 "
         "打扰 停止发送 不想收 不再收到 别再问 不用再问 别联系 不要再联系 关掉 取消订阅 "
         "屏蔽 免打扰 不要推送 别推 不用推 别通知 销号 注销 移除 退群 别烦我 骚扰 "
-        "跟进 不用管我 别管我 不需要你们 别打了 不要再打 取消提醒 ".split()
+        "跟进 不用管我 别管我 不需要你们 别打了 不要再打 取消提醒 "
+        "别再收 不想再收 让它停 停下来 别响 别一直响 别一直发 少发点 ".split()
     ),
 }
 _INDEX = {word: concept for concept, words in CUES.items() for word in words}
