@@ -17,7 +17,7 @@ from yulu.bot.fsm import SqlStorage, read_ahead, update_session
 from yulu.core.config import Settings
 from yulu.core.i18n import Translator
 from yulu.services.context import ServiceContext
-from yulu.services.people import Speaker, who_is
+from yulu.services.people import Speaker
 from yulu.services.privacy import FieldCipher
 from yulu.storage.updates import open_update
 
@@ -76,17 +76,14 @@ class UpdateSessionMiddleware(BaseMiddleware):
 
 
 class WhoIsTalking(BaseMiddleware):
-    """Resolve the graduate and the cadre behind an update once, for every filter and handler.
+    """Hand on the graduate and the cadre behind an update, read once, to every filter and handler.
 
     Handlers and router filters (bot/filters.py) receive `graduate` and `cadre` (either may be
     None) and `ctx`, the update's ServiceContext; nothing downstream looks them up again.
     """
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
-        speaker = data.get("speaker")
-        if not isinstance(speaker, Speaker):  # read ahead by UpdateSessionMiddleware
-            user = data.get("event_from_user")
-            speaker = await who_is(data["session"], user.id if user else None)
+        speaker = _typed(data, "speaker", Speaker)  # read ahead by UpdateSessionMiddleware
         data["graduate"], data["cadre"] = speaker.graduate, speaker.cadre
         data["ctx"] = ServiceContext(
             session=data["session"],

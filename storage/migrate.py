@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -26,9 +29,22 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
+@functools.cache
 def head_revision() -> str | None:
     """The newest revision in the migrations folder."""
     return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def sqlite_revision(path: Path) -> str | None:
+    """The revision a SQLite file is at, read directly (None: no file, or never migrated)."""
+    if not path.exists():
+        return None
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        try:
+            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.OperationalError:  # no alembic_version table
+            return None
+    return row[0] if row else None
 
 
 async def current_revision(engine: AsyncEngine) -> str | None:

@@ -30,6 +30,8 @@ from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
 from sqlalchemy.util import await_only
 
+from yulu.storage.sqlite_writer import WAIT_SECONDS, is_write
+
 DRIVER = "sqlite+inloop"
 
 
@@ -57,8 +59,6 @@ async def _ready() -> None:
     return None
 
 
-WRITES = ("insert", "update", "delete", "replace")
-LOCK_WAIT_SECONDS = 30.0  # as long as the aiosqlite engine's busy_timeout
 READ_BUSY_MS = 50  # a read waits this long in the loop at most (WAL: readers rarely wait)
 
 
@@ -72,7 +72,7 @@ def _begin_writing(connection: sqlite3.Connection) -> None:
     meanwhile. In this process writers already queue on the asyncio lock of
     storage/sqlite_writer.py, taken before this.
     """
-    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    deadline = time.monotonic() + WAIT_SECONDS
     delay = 0.005
     while True:
         connection.execute("PRAGMA busy_timeout=0")
@@ -118,7 +118,7 @@ class InLoopSQLiteDialect(SQLiteDialect_pysqlite):
 
     def _before(self, cursor: Any, statement: str) -> None:
         connection = cursor.connection
-        if not connection.in_transaction and statement.lstrip()[:7].lower().startswith(WRITES):
+        if not connection.in_transaction and is_write(statement):
             _begin_writing(connection)  # awaits while another process holds the write lock
         else:
             await_only(_ready())

@@ -28,6 +28,11 @@ WAIT_SECONDS = 30.0  # as long as SQLite's busy_timeout: then fail like SQLite w
 _LOCKS: dict[str, weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock]] = {}
 
 
+def is_write(statement: str) -> bool:
+    """Whether a statement writes (takes SQLite's one write lock)."""
+    return statement.lstrip()[:7].lower().startswith(WRITES)
+
+
 def serialise_writes(engine: AsyncEngine) -> None:
     """Queue this engine's write transactions on the database file's asyncio lock (SQLite).
 
@@ -39,7 +44,7 @@ def serialise_writes(engine: AsyncEngine) -> None:
     locks = _LOCKS.setdefault(database, weakref.WeakKeyDictionary())
 
     def before_cursor_execute(conn: Connection, cursor: Any, statement: str, *_: Any) -> None:
-        if conn.info.get(HOLDS) or not statement.lstrip()[:7].lower().startswith(WRITES):
+        if conn.info.get(HOLDS) or not is_write(statement):
             return
         lock = locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
         if lock.locked():

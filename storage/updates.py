@@ -89,12 +89,7 @@ async def open_update(
 
 async def claim_update(session: AsyncSession, *, bot_id: int, update_id: int) -> bool:
     """Claim an update for this transaction; False when an earlier delivery already has it."""
-    seen = await session.scalar(
-        select(
-            exists().where(ProcessedUpdate.bot_id == bot_id, ProcessedUpdate.update_id == update_id)
-        )
-    )
-    if seen:
+    if await session.scalar(select(_SEEN), {"bot_id": bot_id, "update_id": update_id}):
         return False
     _add_claim(session, bot_id, update_id)
     return True

@@ -29,9 +29,15 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def prepare_database(settings: Settings) -> None:
-    """Bring a SQLite file to the newest schema; a server database must be upgraded explicitly."""
-    if sqlite_file(settings.database_url) is not None:
-        migrate.upgrade(settings.database_url)
+    """Bring a SQLite file to the newest schema; a server database must be upgraded explicitly.
+
+    `yulu run` and every command that opens the store call this first; a SQLite file already
+    at the newest revision costs one read of its alembic_version row.
+    """
+    path = sqlite_file(settings.database_url)
+    if path is not None:
+        if migrate.sqlite_revision(path) != migrate.head_revision():
+            migrate.upgrade(settings.database_url)
         return
     engine = create_engine(settings.database_url)
     try:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import functools
-import sqlite3
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Protocol, TypeVar
@@ -50,6 +47,7 @@ def settings_for(ctx: typer.Context, config: Path | None) -> Settings:
 
 def run_with_runtime(settings: Settings, work: Callable[..., Awaitable[T]]) -> T:
     """Open the database and cipher, run `work(runtime)`, render domain errors as exit 1."""
+    from yulu.runtime import prepare_database
     from yulu.services.context import open_runtime
 
     async def main() -> T:
@@ -57,41 +55,11 @@ def run_with_runtime(settings: Settings, work: Callable[..., Awaitable[T]]) -> T
             return await work(runtime)
 
     try:
-        schema_ready(settings)
+        prepare_database(settings)  # as `yulu run`: a SQLite file is brought to the schema
         return asyncio.run(main())
     except YuluError as exc:
         console.print(f"[red]错误 / error:[/] {exc}")
         raise typer.Exit(1) from exc
-
-
-def schema_ready(settings: Settings) -> None:
-    """Commands work on the newest schema, as `yulu run` does: a SQLite file still behind (or
-    new) is brought up to it; a server database behind is a clear error (`yulu db upgrade`)."""
-    from yulu.runtime import prepare_database
-    from yulu.storage.engine import sqlite_file
-
-    path = sqlite_file(settings.database_url)
-    if path is not None and _sqlite_revision(path) == _head_revision():
-        return  # the common case, without loading Alembic
-    prepare_database(settings)
-
-
-@functools.cache
-def _head_revision() -> str | None:
-    from yulu.storage import migrate
-
-    return migrate.head_revision()
-
-
-def _sqlite_revision(path: Path) -> str | None:
-    if not path.exists():
-        return None
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        try:
-            row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.OperationalError:  # no alembic_version table: never migrated
-            return None
-    return row[0] if row else None
 
 
 class ImportReport(Protocol):

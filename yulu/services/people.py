@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from yulu.storage.models import Cadre, Graduate
 from yulu.storage.people import cadre_by_user as cadre_for_user
 from yulu.storage.people import graduate_by_user as graduate_for_user
 
-__all__ = ["Speaker", "cadre_for_user", "graduate_for_user", "who_is"]
+__all__ = ["Speaker", "cadre_for_user", "graduate_for_user"]
 
 
 @dataclass(frozen=True)
@@ -19,12 +17,3 @@ class Speaker:
 
     graduate: Graduate | None
     cadre: Cadre | None
-
-
-async def who_is(session: AsyncSession, telegram_user_id: int | None) -> Speaker:
-    """Resolve a Telegram account to the graduate and the cadre bound to it."""
-    if telegram_user_id is None:
-        return Speaker(None, None)
-    graduate = await graduate_for_user(session, telegram_user_id)
-    cadre = await cadre_for_user(session, telegram_user_id)
-    return Speaker(graduate, cadre)
