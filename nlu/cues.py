@@ -35,7 +35,9 @@ CUES: dict[str, tuple[str, ...]] = {
         "赶货 赶工 计时工 新员工 岗前培训 入职培训 "
         "表扬 夸我 考核 加薪 涨薪 年会 优秀员工 上手了 员工餐 工伤险 过节费 发福利 厂车 "
         "入职体检 三班倒 独立操作 "
-        "班组 五险 交社保 拉进工作群 打卡群 ".split()
+        "班组 五险 交社保 拉进工作群 打卡群 "
+        "续签了 续了合同 续了约 签了续约 留用 新单位 新公司 新厂 第一天上班 上班第一天 "
+        "轮到我上 排到我 这个月工资 工资涨了 发了工资 ".split()
     ),
     # being let go, said in so many ways, and what follows (退宿, 工牌收回, 最后一笔工资)
     "lost": tuple(
@@ -51,7 +53,33 @@ CUES: dict[str, tuple[str, ...]] = {
         "无限期放假 被劝离 "
         "宿舍要搬 搬出宿舍 退宿 工牌收回 收回工牌 工牌交了 厂牌交了 交了工牌 踢出群 "
         "最后一笔工资 结清工资 结算工资 工资结清 办交接 交接完 劳动仲裁 仲裁 经济补偿 "
-        "赔偿金 n+1 不用上班了 歇在家 没班上 没有班上 没得班上 ".split()
+        "赔偿金 n+1 不用上班了 歇在家 没班上 没有班上 没得班上 "
+        # round 7: the scenes a dismissal is told by, in words no training message used
+        "宿舍退了 退了宿舍 腾宿舍 床位退了 被赶出宿舍 清宿舍 搬离宿舍 宿舍钥匙 "
+        "结了工资 把工资结了 工资算清 算清工资 结账走人 最后一个月工资 多给了一个月 "
+        "补了一个月 赔了一个月 给了补偿 补偿款 拿了补偿 离职证明 退工单 社保停了 社保断了 "
+        "停保 断缴 公积金封存 工服交了 交了工服 退了工服 门禁失效 打不了卡 "
+        "卡刷不进 刷不开门 账号被停 账号停用 登不上系统 移出群 移出了群 退了工作群 "
+        "收拾东西走 收拾铺盖 打包回家 停线 线停了 停摆 没订单 没单子 机器都停了 "
+        "放长假 回家等通知 在家等通知 先回家等 停工待料 待岗 无薪假 "
+        "老板不见了 联系不上老板 老板失联 找不到老板 人去楼空 厂门锁了 大门锁了 "
+        "公司搬走了 厂搬走了 合同到期 没续签 不续签 没给续 不再签 没再签 续不了 没转正 "
+        "转正没通过 试用期没过 没过试用期 试用期被刷 没留下 让我走 叫我走 请我走 "
+        "让我离开 另谋高就 另请高明 另寻出路 别来上班 不用再来 砸饭碗 丢饭碗 关张 "
+        "关门大吉 辞职 辞工 裸辞 辞掉 不干了 不做了 离职 一气之下 撂挑子 被换掉 "
+        "被顶了 顶了我 裁到我 名单上有我 被约谈 谈了离职 签了离职 "
+        "卖掉了 转让了 被收购 不要原来 工作丢了 活丢了 "
+        "活没了 班没了 岗没了 饭碗丢了 失了业 ".split()
+    ),
+    # out of work with nothing to do: the days after a job (闲在家, 睡到中午); a searcher may
+    # say it too, so it is a concept of its own and the data teaches where it leans
+    "idle": tuple(
+        "闲在家 在家闲着 闲着 闲下来 闲了 赋闲 闲居 待在家 窝在家 躺在家 躺着 躺平 "
+        "睡到中午 睡到自然醒 睡到下午 闹钟关 不用定闹钟 不用早起 不用起早 啃老 吃老本 "
+        "坐吃山空 没收入 没有收入 收入断了 断了收入 没进项 没钱进 在家蹲 无所事事 "
+        "没事干 没事做 没事可做 无事可做 天天打游戏 吃闲饭 在家待着 在家呆着 呆在家 "
+        "歇着 歇了 歇菜 没着没落 不知道干嘛 不知道做什么 打零工糊口 存款见底 "
+        "花光了积蓄 房租交不起 交不起房租 ".split()
     ),
     # running one's own business: stock, stall, customers, takings, costs
     "own": tuple(
@@ -84,7 +112,9 @@ CUES: dict[str, tuple[str, ...]] = {
         "到处投 找新的 找新工作 找下一份 人才市场门口 招聘会上 投了几家 面了几家 等面试结果 "
         "在找 还在找 一直在找 工作还没 "
         "以上就行 以上都行 要求不高 期望薪资 期望工资 工资要求 待遇要求 能给到 只要包住 "
-        "内推 还在挑 挑工作 试试运气 碰碰运气 约了一家 四处问 搵紧 搵份工 ".split()
+        "内推 还在挑 挑工作 试试运气 碰碰运气 约了一家 四处问 搵紧 搵份工 "
+        "还没上过班 没上过班 没工作过 还没工作过 第一份工作 应届 刚毕业 毕业了还没 "
+        "没找好 还在看 再看看 一直在投 投了不少 面了不少 ".split()
     ),
     # school or the army
     "study": tuple(
@@ -164,6 +194,28 @@ CUES: dict[str, tuple[str, ...]] = {
         "别再收 不想再收 让它停 停下来 别响 别一直响 别一直发 少发点 ".split()
     ),
 }
+# Scenes with a gap, where a word list would need every combination: the dorm to leave
+# (宿舍让我三天内搬出去), pay settled up to a date (工资结到这个月), the badge or uniform handed
+# back, a boss who cannot be reached, a workplace that stopped, a contract that ran out.
+PATTERNS: dict[str, tuple[str, ...]] = {
+    "lost": (
+        r"(宿舍|床位|铺位|铺盖).{0,10}(搬出|搬走|腾出|腾空|腾地方|退掉|退了|清出|让出|卷走)",
+        r"工资.{0,3}(结到|结清|结完|算到|算清|发到这)|(结清|结完|算清).{0,3}工资",
+        r"(工牌|厂牌|工服|工装|工卡|员工卡|门卡|胸牌|安全帽|饭卡|钥匙).{0,8}(交|还给|收回|上缴|退)",
+        r"(老板|老总|经理|厂长|包工头|工头).{0,4}(跑|不见|失联|联系不上|打不通|找不到|没影)",
+        r"(厂|公司|店|工地|项目|车间|线).{0,3}(停了|关了|黄了|散了|垮了|撤了|卖了|没了)",
+        r"(让|叫|喊|请)(我|我们).{0,4}(回家|走人|别来|别去|另找|收拾|离开|明天不用)",
+        r"合同.{0,6}(到期|不续|没续|终止|不签|没签)",
+        r"(工作|饭碗|活儿?|班|岗位?).{0,2}(没了|丢了|黄了|没有了)",
+        r"(从|在).{0,4}(名单|排班表).{0,3}(划|删|去掉|拿掉|没有我)",
+    ),
+    "idle": (
+        r"(天天|每天|整天|一天到晚|成天).{0,4}(在家|躺|睡|刷手机|打游戏|发呆|闲)",
+        r"睡到.{0,2}(中午|下午|十点|十一点|十二点|自然醒)",
+        r"(闹钟|闹铃).{0,3}(关|不用|删)",
+    ),
+}
+_PATTERN_RES = {concept: re.compile("|".join(ps)) for concept, ps in PATTERNS.items()}
 _INDEX = {word: concept for concept, words in CUES.items() for word in words}
 _PATTERN = re.compile("|".join(map(re.escape, sorted(_INDEX, key=len, reverse=True))))
 # A negator just before a cue turns it around (没被裁, 不上班了); 不过/不管 are not negators.
@@ -177,14 +229,51 @@ def is_a_not_a(text: str, start: int) -> bool:
     )
 
 
+# Who a job loss happened to: the last person named before it in the clause (我朋友被裁了,
+# 同事都被辞退了 tell of someone else; 老板说不要我, 我爸让我回家 of the writer).
+_PERSON = re.compile(
+    r"(?:我的?|俺|咱)?(?P<other>朋友|同事|室友|舍友|同学|表哥|表姐|表弟|表妹|堂哥|堂姐|堂弟|"
+    r"堂妹|哥哥|姐姐|弟弟|妹妹|哥|姐|弟|妹|爸|妈|老公|老婆|对象|男朋友|女朋友|邻居|亲戚|工友|"
+    r"老乡|发小|闺蜜|叔|舅|姑|姨|他们|她们|他|她|别人|其他人|好多人|很多人|一批人|不少人)"
+    r"|我们|咱们|我|俺|咱"
+)
+# A loss only feared or heard of (听说要裁员, 会不会倒闭, 怕被辞退) is not one that happened.
+_HEDGE = re.compile(
+    r"(听说|据说|传言|传闻|风声|担心|害怕|怕|会不会|是不是要|可能要|万一|如果|要是)"
+)
+
+
+def _lost_reading(text: str, start: int) -> str:
+    """'lost', or 'other-lost' / 'maybe-lost' when the loss is someone else's or only feared."""
+    clause = text[:start].rsplit(" ", 1)[-1]
+    if _HEDGE.search(text[max(0, start - 8) : start]):
+        return "maybe-lost"
+    people = list(_PERSON.finditer(clause))
+    return "other-lost" if people and people[-1].group("other") else "lost"
+
+
+def _concept(text: str, start: int, concept: str) -> str:
+    """The feature of one cue at `start`: negated (没被裁), someone else's or feared loss."""
+    if _NEGATED.search(text[max(0, start - 3) : start]):
+        return f"c:not-{concept}"
+    return f"c:{_lost_reading(text, start)}" if concept == "lost" else f"c:{concept}"
+
+
 def cue_features(text: str) -> list[str]:
     """One 'c:<concept>' (or 'c:not-<concept>') feature per cue word in a normalised message."""
-    features = []
+    features, lost_spans = [], []
+    for concept, pattern in _PATTERN_RES.items():
+        for match in pattern.finditer(text):
+            features.append(_concept(text, match.start(), concept))
+            if concept == "lost":
+                lost_spans.append(range(match.start(), match.end()))
     for match in _PATTERN.finditer(text):
         if is_a_not_a(text, match.start()):
             continue  # 招不招人, 要不要人 ask; they do not say 不招人, 不要人
-        negated = _NEGATED.search(text[max(0, match.start() - 3) : match.start()])
-        features.append(f"c:{'not-' if negated else ''}{_INDEX[match.group()]}")
+        concept = _INDEX[match.group()]
+        if concept == "work" and any(match.start() in span for span in lost_spans):
+            continue  # the badge handed back (工牌交了) tells of the end of the job, not of it
+        features.append(_concept(text, match.start(), concept))
     return features
 
 
@@ -221,5 +310,8 @@ def homophone_cue_features(
 
 def cues_hash() -> str:
     """A digest of the cue lists, part of the model's cache key (the weights depend on it)."""
-    body = json.dumps(CUES, ensure_ascii=False, sort_keys=True).encode()
+    # The readings (who, feared) are code, so their version is part of the digest too.
+    body = json.dumps(
+        [CUES, PATTERNS, _PERSON.pattern, _HEDGE.pattern], ensure_ascii=False
+    ).encode()
     return hashlib.sha256(body).hexdigest()[:12]

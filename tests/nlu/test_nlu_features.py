@@ -83,3 +83,33 @@ def test_an_a_not_a_question_is_no_negation(featurize: Featurizer) -> None:
     assert "c:lost" not in asked and not [f for f in asked if f.startswith("n:")]
     assert "c:lost" in featurize("厂里不要人了")
     assert "q:ask-end" in featurize("幼儿园招老师不") and "q:ask" not in featurize("我还没")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "宿舍管理员让我这周末前搬走",
+        "工钱算清了，工牌也交了",
+        "老板电话一直打不通",
+        "合同到期人事说不续了",
+    ],
+)
+def test_a_dismissal_told_by_its_consequences_reads_as_a_loss(
+    featurize: Featurizer, text: str
+) -> None:
+    assert "c:lost" in featurize(text)
+
+
+def test_a_badge_handed_back_is_no_sign_of_a_job(featurize: Featurizer) -> None:
+    assert "c:work" not in featurize("工牌交上去了")
+    assert "c:work" in featurize("工牌挂在脖子上")
+
+
+def test_a_loss_that_is_someone_elses_or_only_feared_is_read_apart(featurize: Featurizer) -> None:
+    assert "c:other-lost" in featurize("我表哥被裁了") and "c:lost" not in featurize("我表哥被裁了")
+    assert "c:maybe-lost" in featurize("听说厂里要裁员")
+    assert "c:lost" in featurize("老板说不要我了")
+
+
+def test_days_with_nothing_to_do_have_a_concept(featurize: Featurizer) -> None:
+    assert "c:idle" in featurize("每天一觉睡到中午")
