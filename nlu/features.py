@@ -81,6 +81,8 @@ class FeatureConfig:
     # n-grams of pinyin initials: "nh", "hzzgz", "sx岗位" meet 你好, 还在找工作, 实习岗位
     initials: tuple[int, int] = (2, 3)
     initials_upto: int = 8
+    # the cue concepts of the tail clause too ("t:c:lost"): the state that holds now, in words
+    tail_cues: bool = True
 
 
 def _ngrams(units: list[str], low: int, high: int, *, prefix: str, joiner: str) -> list[str]:
@@ -180,6 +182,8 @@ class Featurizer:
             last = normalize(tail(text))
             if last and last != norm:
                 features += _ngrams(list(f"^{last}$"), low, high, prefix="t:", joiner="")
+                if config.cues and config.tail_cues:
+                    features += ["t:" + cue for cue in cue_features(last)]
         # The gloss carries English negation too: "not laid off" reads 不被裁员, c:not-lost.
         if config.negation:
             features += negation_scope(text) + (negation_scope(chinese) if chinese else [])
