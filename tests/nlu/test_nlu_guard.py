@@ -19,6 +19,7 @@ STILL_EMPLOYED = [
     "虽然被辞退过一次，但是已经找到下家，上周入职了",
     "I was not laid off, still working at the factory",
     "wo mei bei cai yuan, hai zai shang ban",
+    "没被裁，名单上没我",
 ]
 # And these did lose their job, though an employed state is mentioned first.
 JOB_LOST = [
