@@ -10,7 +10,12 @@ N messages are queued again, and Yulu — the dispatcher `yulu run` builds, on a
 with the U users signed up, its pacer set far above the traffic so it never holds a reply —
 is timed the same way. The two alternate `--rounds` times and each side's median counts (the
 machine's load moves the echo bot's speed most). Prints replies/s and CPU per update for each
-round, then both medians and the ratio. `--profile` runs Yulu's phases under cProfile (it
+round, then both medians and the ratio.
+
+Yulu runs with the garbage-collector setting `yulu run` applies (yulu/core/collector.py); the
+echo bot, a bare aiogram bot, with Python's default. A third phase runs the echo bot with Yulu's
+setting too, and its column says how much of the gap is the collector: it speeds a bare echo bot
+up as well (here more, since this process also holds Yulu's runtime and NLU model). `--profile` runs Yulu's phases under cProfile (it
 misattributes time across `await`: time middlewares and router observers directly to be sure).
 PostgreSQL: YULU_TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test); a
 database is created and dropped for the run.
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import gc
 import io
 import logging
 import os
@@ -44,6 +50,7 @@ from dbutil import fresh_database
 from factories import make_graduates
 
 from yulu.bot.app import BotDeps, create_bot, create_dispatcher
+from yulu.core import collector
 from yulu.core.config import Settings
 from yulu.core.i18n import get_translator
 from yulu.sandbox import BotApiSandbox
@@ -85,14 +92,29 @@ async def _timed_polling(
             polling.result()
     seconds = sandbox.state.stats.sent[n - 1]["mono"] - started
     cpu_ms = (time.process_time() - cpu) / n * 1000
-    print(f"    {label:5s} {n / seconds:6.0f} replies/s, {cpu_ms:.2f} ms CPU each")
+    print(f"    {label:10s} {n / seconds:6.0f} replies/s, {cpu_ms:.2f} ms CPU each")
     await dispatcher.stop_polling()
     await polling
     return seconds
 
 
-async def echo_phase(sandbox: BotApiSandbox, users: list[int], per_user: int, text: str) -> float:
+PYTHON_GC = gc.get_threshold()
+
+
+def _collector(tuned: bool) -> None:
+    """Yulu's process setting (yulu/core/collector.py, as `yulu run`), or Python's default."""
+    if tuned:
+        collector.tune()
+    else:
+        gc.unfreeze()
+        gc.set_threshold(*PYTHON_GC)
+
+
+async def echo_phase(
+    sandbox: BotApiSandbox, users: list[int], per_user: int, text: str, *, tuned_gc: bool
+) -> float:
     await _queue_messages(sandbox.url, users, per_user, text)
+    _collector(tuned_gc)
     router = Router()
 
     @router.message()
@@ -103,7 +125,8 @@ async def echo_phase(sandbox: BotApiSandbox, users: list[int], per_user: int, te
     dispatcher.include_router(router)
     bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(sandbox.url)))
     try:
-        return await _timed_polling(sandbox, bot, dispatcher, len(users) * per_user, "echo")
+        label = "echo, gc" if tuned_gc else "echo"
+        return await _timed_polling(sandbox, bot, dispatcher, len(users) * per_user, label)
     finally:
         await bot.session.close()
 
@@ -122,6 +145,7 @@ async def yulu_phase(
     dispatcher = create_dispatcher(deps)
     pacer = Pacer(rate=100_000, per_chat=100_000)  # on the path, never the bottleneck
     bot = create_bot(TOKEN, sandbox.url, pacer=pacer)
+    _collector(True)  # as serve_bot does before the first update
     try:
         if profile is not None:
             profile.enable()
@@ -147,7 +171,9 @@ async def bench(
     sandbox = BotApiSandbox(port=0)
     await sandbox.start()
     profiler = cProfile.Profile() if profile else None
-    echo_times, yulu_times = [], []
+    echo_times: list[float] = []
+    tuned_times: list[float] = []
+    yulu_times: list[float] = []
     try:
         async with open_runtime(settings) as runtime:
             await make_graduates(runtime, user_ids, cadre_id=None)
@@ -157,7 +183,13 @@ async def bench(
             try:
                 for _ in range(rounds):
                     sandbox.state.reset()
-                    echo_times.append(await echo_phase(sandbox, user_ids, per_user, text))
+                    echo_times.append(
+                        await echo_phase(sandbox, user_ids, per_user, text, tuned_gc=False)
+                    )
+                    sandbox.state.reset()
+                    tuned_times.append(
+                        await echo_phase(sandbox, user_ids, per_user, text, tuned_gc=True)
+                    )
                     sandbox.state.reset()
                     yulu_times.append(
                         await yulu_phase(sandbox, runtime, nlu, user_ids, per_user, text, profiler)
@@ -165,8 +197,10 @@ async def bench(
             finally:
                 await nlu.close()
     finally:
+        _collector(False)
         await sandbox.stop()
     echo_seconds, yulu_seconds = statistics.median(echo_times), statistics.median(yulu_times)
+    tuned_seconds = statistics.median(tuned_times)
     n = per_user * users
     if profiler is not None:
         profiler.dump_stats(os.environ.get("YULU_BENCH_PROFILE", "/tmp/yulu-inbound.prof"))
@@ -177,7 +211,7 @@ async def bench(
             "yulu|storage|bot/|aiogram/dispatcher/dispatcher|aiosqlite|asyncpg", 40
         )
         print(out.getvalue())
-    return {"echo": n / echo_seconds, "yulu": n / yulu_seconds, "n": n}
+    return {"echo": n / echo_seconds, "tuned": n / tuned_seconds, "yulu": n / yulu_seconds, "n": n}
 
 
 def main() -> int:
@@ -192,14 +226,20 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING)
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     print(f"{args.messages} messages from {args.users} users, text {args.text!r}")
-    print("| backend | echo replies/s | Yulu replies/s | Yulu / echo |")
-    print("|---|---:|---:|---:|")
+    print(
+        "| backend | echo replies/s | echo, Yulu's gc setting | Yulu replies/s"
+        " | Yulu / echo | Yulu / echo with the same gc |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
     for backend in backends:
         with tempfile.TemporaryDirectory() as folder, fresh_database(backend, Path(folder)) as url:
             r = asyncio.run(
                 bench(url, args.messages, args.users, args.text, args.profile, args.rounds)
             )
-        print(f"| {backend} | {r['echo']:.0f} | {r['yulu']:.0f} | {r['yulu'] / r['echo']:.2f} |")
+        print(
+            f"| {backend} | {r['echo']:.0f} | {r['tuned']:.0f} | {r['yulu']:.0f}"
+            f" | {r['yulu'] / r['echo']:.2f} | {r['yulu'] / r['tuned']:.2f} |"
+        )
     return 0
 
 

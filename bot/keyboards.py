@@ -119,6 +119,11 @@ def profile_keyboard(t: Translator, fields: tuple[str, ...]) -> InlineKeyboardMa
 
 def detail_keyboard(t: Translator, field: str, *, this_year: int) -> InlineKeyboardMarkup | None:
     """Buttons for an employment detail question (income band, stable, year study ends)."""
+    return _detail_keyboard(t, field, this_year)
+
+
+@functools.cache  # a few per locale and year, re-sent with every re-ask: built once (never mutated)
+def _detail_keyboard(t: Translator, field: str, this_year: int) -> InlineKeyboardMarkup | None:
     if field == "income":
         values = [code for code, _, _ in INCOME_BANDS]
         buttons = [_detail(t(f"checkin-income-{v}"), field, v) for v in values]

@@ -16,6 +16,7 @@ from aiohttp import web
 from yulu.bot.app import BotDeps, create_bot, create_dispatcher, register_commands
 from yulu.bot.delivery import TelegramTransport
 from yulu.bot.editing import TelegramCaseMessages
+from yulu.core import collector
 from yulu.core.config import Settings
 from yulu.core.errors import ConfigurationError
 from yulu.core.i18n import Translator, get_translator
@@ -54,6 +55,7 @@ async def serve_bot(
     pacer = token_pacer(settings, runtime, bot_id=int(token.split(":", 1)[0]))
     bot = create_bot(token, api_base, pacer=pacer)  # replies and the outbox: one pacer
     workers = _background(runtime, bot, pacer, translator, stop)
+    collector.tune(settings.gc_young)  # start-up is done: collect rarely from here on
     try:
         if settings.telegram.handle_updates:
             dispatcher = create_dispatcher(deps)

@@ -260,6 +260,9 @@ class Settings(BaseSettings):
     consent_version: str = "2026-11"
     invite_ttl_hours: int = 72
     operator: str = ""  # who runs CLI commands on personal data (--operator overrides it)
+    # `yulu run`: new objects between two young garbage collections (yulu/core/collector.py);
+    # 0 keeps Python's default (700)
+    gc_young: int = Field(default=50_000, ge=0)
     stop_words: list[str] = Field(default_factory=_default_stop_words)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     sandbox: SandboxSettings = Field(default_factory=SandboxSettings)

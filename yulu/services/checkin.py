@@ -242,34 +242,46 @@ async def record_detail(
     value: str | None,
     low_income_line: int,
 ) -> str | None:
-    """Store one employment detail; returns the next detail to ask, or None when done."""
-    check_in = await _check_in(session, graduate, period)
-    if field == "employer":
-        check_in.employer = validation.short_text(validation.text_answer(value), reason="employer")
-        return "work_place"
-    if field == "work_place":
-        check_in.work_place = validation.short_text(validation.text_answer(value), reason="place")
-        return "income"
-    if field == "income":
-        check_in.income_band = income_band(value)
-        return "stable"
-    if field == "stable":
-        check_in.stable = validation.yes_no(value or "")
-        if _band_upper(check_in.income_band) <= low_income_line:
-            await cases.open_case(
-                session,
-                cipher,
-                t,
-                graduate,
-                CaseReason.LOW_INCOME,
-                actor="system",
-                detail=f"income:{check_in.income_band}",
-            )
-        return None
+    """Store one employment detail; returns the next detail to ask, or None when done.
+
+    The answer is checked before the check-in row is read: a wrong answer is re-asked
+    without touching the database.
+    """
     if field == "until":
         graduate.paused_until = _until(value)
         return None
-    raise InvalidInput("field")
+    if field == "employer":
+        column, answer = "employer", validation.short_text(
+            validation.text_answer(value), reason="employer"
+        )
+    elif field == "work_place":
+        column, answer = "work_place", validation.short_text(
+            validation.text_answer(value), reason="place"
+        )
+    elif field == "income":
+        column, answer = "income_band", income_band(value)
+    elif field == "stable":
+        column, answer = "stable", validation.yes_no(value or "")
+    else:
+        raise InvalidInput("field")
+    check_in = await _check_in(session, graduate, period)
+    setattr(check_in, column, answer)
+    if field != "stable":
+        return DETAIL_AFTER[field]
+    if _band_upper(check_in.income_band) <= low_income_line:
+        await cases.open_case(
+            session,
+            cipher,
+            t,
+            graduate,
+            CaseReason.LOW_INCOME,
+            actor="system",
+            detail=f"income:{check_in.income_band}",
+        )
+    return None
+
+
+DETAIL_AFTER = {"employer": "work_place", "work_place": "income", "income": "stable"}
 
 
 def income_band(value: str | None) -> str:
