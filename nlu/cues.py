@@ -38,7 +38,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "班组 五险 交社保 拉进工作群 打卡群 "
         "续签了 续了合同 续了约 签了续约 留用 新单位 新公司 新厂 第一天上班 上班第一天 "
         "轮到我上 排到我 这个月工资 工资涨了 发了工资 名单里没我 名单上没我 名单里没有我 "
-        "名单上没有我 这边没事 我们厂没事 我们组没事 我这没事 暂时没事 ".split()
+        "名单上没有我 这边没事 我们厂没事 我们组没事 我这没事 暂时没事 又开起来 又开工 "
+        "恢复生产 复工了 又续了 续好了 ".split()
     ),
     # being let go, said in so many ways, and what follows (退宿, 工牌收回, 最后一笔工资)
     "lost": tuple(
@@ -64,7 +65,7 @@ CUES: dict[str, tuple[str, ...]] = {
         "收拾东西走 收拾铺盖 打包回家 停线 线停了 停摆 没订单 没单子 机器都停了 "
         "放长假 回家等通知 在家等通知 先回家等 停工待料 待岗 无薪假 "
         "老板不见了 联系不上老板 老板失联 找不到老板 人去楼空 厂门锁了 大门锁了 "
-        "公司搬走了 厂搬走了 合同到期 没续签 不续签 没给续 不再签 没再签 续不了 没转正 "
+        "公司搬走了 厂搬走了 没续签 不续签 没给续 不再签 没再签 续不了 没转正 "
         "转正没通过 试用期没过 没过试用期 试用期被刷 没留下 让我走 叫我走 请我走 "
         "让我离开 另谋高就 另请高明 另寻出路 别来上班 不用再来 砸饭碗 丢饭碗 关张 "
         "关门大吉 辞职 辞工 裸辞 辞掉 不干了 不做了 离职 一气之下 撂挑子 被换掉 "
@@ -235,7 +236,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"(老板|老总|经理|厂长|包工头|工头).{0,4}(跑|不见|失联|联系不上|打不通|找不到|没影)",
         r"(厂|公司|店|工地|项目|车间|线).{0,6}(停了|关了|倒了|黄了|散了|垮了|撤了|卖了|没了)",
         r"(让|叫|喊|请)(我|我们).{0,4}(回家|走人|别来|别去|另找|收拾|离开|明天不用)",
-        r"合同.{0,6}(到期|不续|没续|终止|不签|没签)",
+        r"合同(?!没|还没|未)[^ ]{0,6}?(到期|不续|没续|终止|不签|没签)"
+        r"(?![^ ]{0,4}(续了|续好|续签了|又签))",
         r"(工作|饭碗|活儿?|班|岗位?).{0,2}(没了|丢了|黄了|没有了)",
         r"(从|在).{0,4}(名单|排班表).{0,3}(划|删|去掉|拿掉|没有我)",
     ),
@@ -278,20 +280,28 @@ _HEDGE = re.compile(
 )
 
 
-def _lost_reading(text: str, start: int) -> str:
-    """'lost', or 'other-lost' / 'maybe-lost' when the loss is someone else's or only feared."""
+# 被裁过, 失业过: a loss the writer has been through, not the state now.
+_BEEN_THROUGH = re.compile(r"[了]?过(?![来去年])")
+
+
+def _lost_reading(text: str, start: int, end: int) -> str:
+    """'lost', or 'other-lost' / 'maybe-lost' / 'past-lost' when the loss is someone else's,
+    only feared, or one the writer has been through (被裁过一次)."""
     clause = text[:start].rsplit(" ", 1)[-1]
     if _HEDGE.search(text[max(0, start - 8) : start]):
         return "maybe-lost"
+    if _BEEN_THROUGH.match(text, end):
+        return "past-lost"
     people = list(_PERSON.finditer(clause))
     return "other-lost" if people and people[-1].group("other") else "lost"
 
 
-def _concept(text: str, start: int, concept: str) -> str:
-    """The feature of one cue at `start`: negated (没被裁), someone else's or feared loss."""
+def _concept(text: str, start: int, end: int, concept: str) -> str:
+    """The feature of one cue at text[start:end]: negated (没被裁), someone else's, feared or
+    been through."""
     if _NEGATED.search(text[max(0, start - 3) : start]):
         return f"c:not-{concept}"
-    return f"c:{_lost_reading(text, start)}" if concept == "lost" else f"c:{concept}"
+    return f"c:{_lost_reading(text, start, end)}" if concept == "lost" else f"c:{concept}"
 
 
 def cue_features(text: str) -> list[str]:
@@ -299,7 +309,7 @@ def cue_features(text: str) -> list[str]:
     features, lost_spans = [], []
     for concept, pattern in _PATTERN_RES.items():
         for match in pattern.finditer(text):
-            features.append(_concept(text, match.start(), concept))
+            features.append(_concept(text, match.start(), match.end(), concept))
             if concept == "lost":
                 lost_spans.append(range(match.start(), match.end()))
     for match in _PATTERN.finditer(text):
@@ -308,7 +318,7 @@ def cue_features(text: str) -> list[str]:
         concept = _INDEX[match.group()]
         if concept == "work" and any(match.start() in span for span in lost_spans):
             continue  # the badge handed back (工牌交了) tells of the end of the job, not of it
-        features.append(_concept(text, match.start(), concept))
+        features.append(_concept(text, match.start(), match.end(), concept))
     return features
 
 

@@ -109,6 +109,7 @@ def test_a_loss_that_is_someone_elses_or_only_feared_is_read_apart(featurize: Fe
     assert "c:other-lost" in featurize("我表哥被裁了") and "c:lost" not in featurize("我表哥被裁了")
     assert "c:maybe-lost" in featurize("听说厂里要裁员")
     assert "c:lost" in featurize("老板说不要我了")
+    assert "c:past-lost" in featurize("去年被裁过一次")
 
 
 def test_days_with_nothing_to_do_have_a_concept(featurize: Featurizer) -> None:
