@@ -87,9 +87,9 @@ CANDIDATES = [
     ("  job-lost bias 0.25", FeatureConfig(), "lr", 20, 0.2, 0.25),
     # round 7: the bias is in full only from a job-lost probability of 0.2 on (classifier.py);
     # every row above now runs with that floor too
-    ("shipped (round 7)", FeatureConfig(), "lr", 20, 0.2, 0.75),
-    ("  job-lost bias 0.5", FeatureConfig(), "lr", 20, 0.2, 0.5),
-    ("  job-lost bias 1.0", FeatureConfig(), "lr", 20, 0.2, 1.0),
+    ("shipped (round 7)", FeatureConfig(), "lr", 20, 0.2, 1.0),
+    ("  job-lost bias 0.75", FeatureConfig(), "lr", 20, 0.2, 0.75),
+    ("  job-lost bias 1.5", FeatureConfig(), "lr", 20, 0.2, 1.5),
 ]
 
 
