@@ -370,7 +370,12 @@ async def graduate_trades_current(
 async def replace_graduate_trades(
     session: AsyncSession, codes: dict[int, tuple[str, dict[str, int]]], *, version: str
 ) -> None:
-    """Set each graduate's codes (graduate id → (major text, code → weight))."""
+    """Set each graduate's codes (graduate id → (major text, code → weight)).
+
+    Two writers may refresh the same graduate at once (a matching run, and the graduate asking
+    for jobs): neither sees the other's uncommitted rows, so the insert takes over a row the
+    other wrote instead of failing on the key; both derive the same codes from the same map.
+    """
     await session.execute(delete(GraduateTrade).where(GraduateTrade.graduate_id.in_(list(codes))))
     rows = [
         {"graduate_id": gid, "code": code, "weight": weight, "major": major, "map_version": version}
@@ -378,7 +383,18 @@ async def replace_graduate_trades(
         for code, weight in found.items()
     ]
     if rows:
-        await session.execute(insert_for(session, GraduateTrade), rows)
+        insert = insert_for(session, GraduateTrade)
+        await session.execute(
+            insert.on_conflict_do_update(
+                index_elements=["graduate_id", "code"],
+                set_={
+                    "weight": insert.excluded.weight,
+                    "major": insert.excluded.major,
+                    "map_version": insert.excluded.map_version,
+                },
+            ),
+            rows,
+        )
 
 
 # --- interest, rejections, preferences ------------------------------------------------------

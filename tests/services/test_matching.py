@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -17,7 +18,7 @@ from jobs_helpers import (
     posting_ids,
     posting_row,
 )
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from yulu.bot.callbacks import JobAction
 from yulu.bot.keyboards import render_stored
@@ -33,7 +34,13 @@ from yulu.storage.models import (
     OutboxMessage,
     OutboxStatus,
 )
-from yulu.storage.postings import JobInterest, JobNotice, RejectionReason
+from yulu.storage.postings import (
+    GraduateTrade,
+    JobInterest,
+    JobNotice,
+    RejectionReason,
+    replace_graduate_trades,
+)
 
 pytestmark = pytest.mark.integration
 T = get_translator()
@@ -388,3 +395,44 @@ async def test_a_repeat_in_the_same_week_writes_nothing(runtime: Runtime, tmp_pa
         after = (await session.execute(select(OutboxMessage.id, OutboxMessage.created_at))).all()
         notices = (await session.scalars(select(JobNotice))).all()
     assert after == before and len(notices) == 3
+
+
+async def test_two_refreshes_of_one_graduate_at_once_both_succeed(runtime: Runtime) -> None:
+    """A matching run and the graduate's own 看岗位 refresh the same trade codes at the same time:
+    neither fails on the other's rows (on PostgreSQL the second insert waits for the first
+    transaction, then finds its rows), and the graduate keeps one set of codes."""
+    graduate_id = await make_graduate(runtime, major="汽车运用与维修")
+    majors = matching.major_map()
+    codes = {graduate_id: ("汽车运用与维修", majors.graduate_codes("汽车运用与维修"))}
+    assert codes[graduate_id][1], "the major must map to at least one trade code"
+    async with runtime.session_factory() as first, runtime.session_factory() as second:
+        await replace_graduate_trades(first, codes, version=majors.version)  # not committed
+        racing = asyncio.create_task(replace_graduate_trades(second, codes, version=majors.version))
+        if runtime.session_factory.kw["bind"].dialect.name == "postgresql":
+            await _until_a_backend_waits_on_a_lock(runtime)  # the 2nd insert met the 1st rows
+        await first.commit()
+        await asyncio.wait_for(racing, 10)
+        await second.commit()
+    async with runtime.session_factory() as session:
+        rows = (
+            await session.scalars(
+                select(GraduateTrade.code).where(GraduateTrade.graduate_id == graduate_id)
+            )
+        ).all()
+    assert sorted(rows) == sorted(codes[graduate_id][1])
+
+
+async def _until_a_backend_waits_on_a_lock(runtime: Runtime) -> None:
+    deadline = asyncio.get_running_loop().time() + 10
+    while True:
+        async with runtime.session_factory() as session:
+            waiting = await session.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting or asyncio.get_running_loop().time() > deadline:
+            assert waiting, "the second writer never waited for the first"
+            return
+        await asyncio.sleep(0.02)

@@ -251,12 +251,14 @@ async def record_detail(
         graduate.paused_until = _until(value)
         return None
     if field == "employer":
-        column, answer = "employer", validation.short_text(
-            validation.text_answer(value), reason="employer"
+        column, answer = (
+            "employer",
+            validation.short_text(validation.text_answer(value), reason="employer"),
         )
     elif field == "work_place":
-        column, answer = "work_place", validation.short_text(
-            validation.text_answer(value), reason="place"
+        column, answer = (
+            "work_place",
+            validation.short_text(validation.text_answer(value), reason="place"),
         )
     elif field == "income":
         column, answer = "income_band", income_band(value)
