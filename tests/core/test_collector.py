@@ -1,4 +1,4 @@
-"""The garbage collector setting `yulu run` applies once start-up is done (yulu/core/collector.py)."""
+"""The garbage collector setting `yulu run` applies after start-up (yulu/core/collector.py)."""
 
 from __future__ import annotations
 
