@@ -39,7 +39,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "续签了 续了合同 续了约 签了续约 留用 新单位 新公司 新厂 第一天上班 上班第一天 "
         "轮到我上 排到我 这个月工资 工资涨了 发了工资 名单里没我 名单上没我 名单里没有我 "
         "名单上没有我 这边没事 我们厂没事 我们组没事 我这没事 暂时没事 又开起来 又开工 "
-        "恢复生产 复工了 又续了 续好了 续签 续约 这组没动 我们组没动 没动到我 没动我们 ".split()
+        "恢复生产 复工了 又续了 续好了 续签 续约 这组没动 我们组没动 没动到我 没动我们 "
+        "留着我 还留着 还在厂里 还在厂 还在公司 还在单位 还在店里 还在岗位 进厂了 进了厂 ".split()
     ),
     # being let go, said in so many ways, and what follows (退宿, 工牌收回, 最后一笔工资)
     "lost": tuple(
@@ -72,7 +73,8 @@ CUES: dict[str, tuple[str, ...]] = {
         "被顶了 顶了我 裁到我 名单上有我 被约谈 谈了离职 签了离职 "
         "卖掉了 转让了 被收购 不要原来 工作丢了 活丢了 "
         "活没了 班没了 岗没了 饭碗丢了 失了业 缩编 缩减人手 减员 精简人员 裁减 砍人 "
-        "无头路 冇头路 没头路 头路没了 最后一个班 最后一班 最后一次上班 最后一个工作日 ".split()
+        "无头路 冇头路 没头路 头路没了 最后一个班 最后一班 最后一次上班 最后一个工作日 "
+        "活干完了 活结束了 项目结束了 没有下一个项目 没下一个活 被开 ".split()
     ),
     # out of work with nothing to do: the days after a job (闲在家, 睡到中午); a searcher may
     # say it too, so it is a concept of its own and the data teaches where it leans
@@ -246,6 +248,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
     "work": (
         r"还在(?!找|家|等|投|看|读|学|考|想|犹豫)[^ ]{1,6}?(做|干活|上班|上着班)(?!什么|啥)",
         r"没(辞成|走成|被裁成)",
+        r"(找到|找着|有)了?(份|个)?(新的?|别的)?(工作|活|下家|班上)|(换|调)(了|到|去)(一家|别的|新的?)",
+        r"(又|重新|已经)(进了?厂|上班|上岗|入职)",
         r"(干|做|上)了(快|差不多|有)?([一两三四五六七八九十半几]|\d)+(年|个月|个多月)(了|多了)",
     ),
     "idle": (
@@ -296,7 +300,10 @@ def _lost_reading(text: str, start: int, end: int) -> str:
     if _BEEN_THROUGH.match(text, end):
         return "past-lost"
     people = list(_PERSON.finditer(clause))
-    return "other-lost" if people and people[-1].group("other") else "lost"
+    if people and people[-1].group("other"):
+        return "other-lost"
+    after = _PERSON.match(text, end + 2) if text.startswith("的是", end) else None
+    return "other-lost" if after and after.group("other") else "lost"
 
 
 def _concept(text: str, start: int, end: int, concept: str) -> str:
