@@ -7,6 +7,8 @@ Views, each switchable in FeatureConfig:
   sx岗位 write the first letter of each syllable, so they meet 你好, 还在找工作, 实习岗位; only
   messages of up to `initials_upto` tokens get them, as a long message's initials are noise;
 - the English gloss (nlu/gloss.py) as character n-grams, so English borrows the Chinese data;
+  counted twice, so the gloss outweighs the English letters' own n-grams (which the many
+  English job-loss messages had tied to report_job_lost: "i got hired" read as a loss);
 - the tail: character n-grams (prefixed "t:") of the clause that states the current state —
   the part after the last contrast or time-shift marker (但是, 而是, 现在, 后来 …), else the
   last clause. The model learns how much the tail outweighs the story before it, which is how
@@ -177,7 +179,7 @@ class Featurizer:
             features += _ngrams(["^", *units, "$"], i_low, i_high, prefix="i:", joiner="")
         chinese = gloss(norm) if config.gloss else ""
         if chinese:
-            features += _ngrams(list(chinese), low, high, prefix="", joiner="")
+            features += _ngrams(list(chinese), low, high, prefix="", joiner="") * 2
         if config.tail:
             last = normalize(tail(text))
             if last and last != norm:
