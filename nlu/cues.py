@@ -74,7 +74,7 @@ CUES: dict[str, tuple[str, ...]] = {
         "卖掉了 转让了 被收购 不要原来 工作丢了 活丢了 "
         "活没了 班没了 岗没了 饭碗丢了 失了业 缩编 缩减人手 减员 精简人员 裁减 砍人 "
         "无头路 冇头路 没头路 头路没了 最后一个班 最后一班 最后一次上班 最后一个工作日 "
-        "活干完了 活结束了 项目结束了 没有下一个项目 没下一个活 被开 ".split()
+        "活干完了 活结束了 项目结束了 没有下一个项目 没下一个活 被开 自离 ".split()
     ),
     # out of work with nothing to do: the days after a job (闲在家, 睡到中午); a searcher may
     # say it too, so it is a concept of its own and the data teaches where it leans
