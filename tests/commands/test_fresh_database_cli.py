@@ -42,3 +42,30 @@ def test_a_file_that_is_no_table_is_refused_in_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", "roster", str(notes)])
     assert result.exit_code == 2
     assert "Traceback" not in result.output and ".csv" in result.output
+    assert "只能使用.csv或.xlsx文件" in _flat(result.output) and "notes.txt" in _flat(result.output)
+
+
+def test_a_table_without_the_needed_columns_says_which_in_chinese(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_text("姓名,手机号\n张三,13800138000\n", encoding="utf-8")
+    env = {
+        "YULU_DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}",
+        "YULU_SECRET_KEY": "test-secret-key-0123456789",
+    }
+    result = CliRunner().invoke(app, ["import", "roster", str(roster)], env=env)
+    assert result.exit_code == 2, result.output
+    assert "表头缺少这些列" in _flat(result.output) and "身份证号" in result.output
+    assert "missing columns" not in result.output
+
+
+def test_a_file_in_another_encoding_is_explained(tmp_path: Path) -> None:
+    roster = tmp_path / "roster.csv"
+    roster.write_bytes(ROSTER.encode("utf-16"))
+    result = CliRunner().invoke(app, ["import", "roster", str(roster)])
+    assert result.exit_code == 2, result.output
+    assert "不是UTF-8或GBK编码" in _flat(result.output)
+
+
+def _flat(output: str) -> str:
+    """The console's text without the spaces and line breaks rich wraps it with."""
+    return "".join(output.split())

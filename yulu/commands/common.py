@@ -45,8 +45,13 @@ def settings_for(ctx: typer.Context, config: Path | None) -> Settings:
     return ctx.obj
 
 
-def run_with_runtime(settings: Settings, work: Callable[..., Awaitable[T]]) -> T:
-    """Open the database and cipher, run `work(runtime)`, render domain errors as exit 1."""
+def run_with_runtime(
+    settings: Settings, work: Callable[..., Awaitable[T]], *, invalid_exit: int = 1
+) -> T:
+    """Open the database and cipher, run `work(runtime)`, render domain errors as exit 1.
+
+    `invalid_exit`: the exit code of an InvalidInput (2 for a file that is not the table the
+    command needs, as for a missing file)."""
     from yulu.runtime import prepare_database
     from yulu.services.context import open_runtime
 
@@ -58,8 +63,8 @@ def run_with_runtime(settings: Settings, work: Callable[..., Awaitable[T]]) -> T
         prepare_database(settings)  # as `yulu run`: a SQLite file is brought to the schema
         return asyncio.run(main())
     except YuluError as exc:
-        console.print(f"[red]错误 / error:[/] {exc}")
-        raise typer.Exit(1) from exc
+        console.print(f"[red]错误 / error:[/] {error_text(exc)}")
+        raise typer.Exit(invalid_exit if isinstance(exc, InvalidInput) else 1) from exc
 
 
 class ImportReport(Protocol):
@@ -84,7 +89,7 @@ def import_with_progress(
     try:
         total = count_data_rows(file)
     except InvalidInput as exc:  # not a table at all (a folder, a .doc, a broken .xlsx)
-        console.print(f"[red]{exc}[/]")
+        console.print(f"[red]{error_text(exc)}[/]")
         raise typer.Exit(2) from exc
 
     async def work(runtime: Runtime) -> R:
@@ -98,16 +103,22 @@ def import_with_progress(
             task = progress.add_task(file.name, total=total)
             return await run(runtime, lambda n: progress.advance(task, n))
 
-    try:
-        report = run_with_runtime(settings, work)
-    except InvalidInput as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from exc
+    report = run_with_runtime(settings, work, invalid_exit=2)
     for row, reason in report.errors:
         out.print(t("import-bad-row", row=row, reason=row_reason(reason)))
     for row, reason in report.warnings:
         out.print(t("import-warning-row", row=row, reason=row_reason(reason)))
     return report
+
+
+def error_text(exc: YuluError) -> str:
+    """A domain error as the operator reads it: the locale's text for its reason, if any."""
+    if isinstance(exc, InvalidInput):
+        key = f"reason-{exc.reason}"
+        t = get_translator()
+        if t.has(key):
+            return t(key, **exc.args_for_text)
+    return str(exc)
 
 
 def row_reason(code: str) -> str:

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn
 
-from yulu.commands.common import ConfigOption, console, out, run_with_runtime, settings_for
+from yulu.commands.common import (
+    ConfigOption,
+    console,
+    error_text,
+    out,
+    run_with_runtime,
+    settings_for,
+)
 from yulu.core.errors import InvalidInput
 from yulu.core.i18n import get_translator
 from yulu.services import ledger
@@ -62,7 +69,7 @@ def export(
     try:
         period = period_from(first, last, date.today())
     except InvalidInput as exc:
-        console.print(f"[red]{exc}[/]")
+        console.print(f"[red]{error_text(exc)}[/]")
         raise typer.Exit(2) from exc
 
     async def work(runtime: Runtime) -> ledger.LedgerExport:
@@ -120,11 +127,7 @@ def key_counties(
         async with runtime.session_factory.begin() as session:
             return await ledger.import_key_counties(session, file, actor="cli:regions")
 
-    try:
-        report = run_with_runtime(settings, work)
-    except InvalidInput as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(2) from exc
+    report = run_with_runtime(settings, work, invalid_exit=2)
     for row, name in report.unknown:
         out.print(t("regions-key-counties-unknown", row=row, name=name))
     out.print(t("regions-key-counties-done", count=len(set(report.counties))))

@@ -14,6 +14,7 @@ from yulu.commands.common import (
     ConfigOption,
     console,
     emit_table,
+    error_text,
     out,
     run_with_runtime,
     settings_for,
@@ -119,7 +120,7 @@ def summary(
     try:
         period = Period.of(year=year, month=month, today=date.today())
     except InvalidInput as exc:
-        console.print(f"[red]{exc}[/]")
+        console.print(f"[red]{error_text(exc)}[/]")
         raise typer.Exit(2) from exc
 
     async def work(runtime: Runtime) -> reports.Summary:
@@ -207,6 +208,6 @@ def annual_report(
     try:
         annual.write(document, out_file, t=t, font=settings.report.font_path)
     except InvalidInput as exc:
-        console.print(f"[red]{exc}[/]")
+        console.print(f"[red]{error_text(exc)}[/]")
         raise typer.Exit(1) from exc
     out.print(t("report-annual-done", path=str(out_file)))

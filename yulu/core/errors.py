@@ -27,8 +27,12 @@ class NotAllowed(YuluError):
 
 
 class InvalidInput(YuluError):
-    """A value failed validation; `reason` names the specific problem."""
+    """A value failed validation; `reason` names the specific problem.
 
-    def __init__(self, reason: str, message: str = "") -> None:
+    `args` fill the reason's text where the locale has one (`reason-{reason}`, e.g. the file).
+    """
+
+    def __init__(self, reason: str, message: str = "", **args: object) -> None:
         super().__init__(message or reason)
         self.reason = reason
+        self.args_for_text = args

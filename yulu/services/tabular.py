@@ -25,7 +25,7 @@ def _csv_encoding(path: Path) -> str:
         except UnicodeDecodeError:
             continue
         return encoding
-    raise InvalidInput("encoding", f"{path}: neither UTF-8 nor GBK text")
+    raise InvalidInput("encoding", f"{path}: neither UTF-8 nor GBK text", path=str(path))
 
 
 def _cell(value: Any) -> str:
@@ -50,7 +50,7 @@ def _raw_rows(path: Path) -> Iterator[list[str]]:
         finally:
             workbook.close()
     else:
-        raise InvalidInput("file-type", f"{path}: use a .csv or .xlsx file")
+        raise InvalidInput("file-type", f"{path}: use a .csv or .xlsx file", path=str(path))
 
 
 def count_data_rows(path: Path) -> int:
@@ -71,12 +71,12 @@ def read_records(
     rows = _raw_rows(path)
     header = next(rows, None)
     if header is None:
-        raise InvalidInput("empty-file", f"{path}: the file is empty")
+        raise InvalidInput("empty-file", f"{path}: the file is empty", path=str(path))
     index = _header_index(header, columns)
     missing = [field for field in required if field not in index]
     if missing:
         names = ", ".join(next(iter(columns[f])) for f in missing)
-        raise InvalidInput("missing-columns", f"missing columns: {names}")
+        raise InvalidInput("missing-columns", f"missing columns: {names}", names=names)
     for number, row in enumerate(rows, start=2):
         if not any(row):
             continue
@@ -111,4 +111,4 @@ def table_writer(path: Path, header: list[str]) -> Iterator[Callable[[list[Any]]
         yield sheet.append
         workbook.save(path)
     else:
-        raise InvalidInput("file-type", f"{path}: use a .csv or .xlsx file")
+        raise InvalidInput("file-type", f"{path}: use a .csv or .xlsx file", path=str(path))

@@ -40,3 +40,9 @@ not-registered = 您还没有登记，发送 /start 先登记一下吧（约 2 �
 
 # Under a tapped question, in place of its buttons: what the person chose.
 chosen = ✓ { $choice }
+
+# A whole file that cannot be read as a table (CLI imports and exports)
+reason-encoding = { $path }：不是 UTF-8 或 GBK 编码的文字文件。请在 Excel 里“另存为” CSV UTF-8 或 .xlsx 后再导入。
+reason-file-type = { $path }：只能使用 .csv 或 .xlsx 文件。
+reason-empty-file = { $path }：文件是空的（连表头都没有）。
+reason-missing-columns = 表头缺少这些列：{ $names }。请补上列名（README 里有各列的说明）后再导入。
