@@ -13,13 +13,27 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, delete, exists, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    String,
+    and_,
+    cast,
+    delete,
+    exists,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.storage.campaigns import CampaignAnswer
 from yulu.storage.ledger import LabourEntry
 from yulu.storage.models import (
     AuditLog,
+    Cadre,
     CadreInvite,
     Case,
     CaseEvent,
@@ -338,14 +352,51 @@ async def cases_opened_since(
 # --- audit log -------------------------------------------------------------------------------
 
 
-def audit_query(*, action: str | None = None, actor: str | None = None) -> Select:
-    """The audit log newest first, optionally one action prefix or one actor."""
+def audit_query(
+    *, action: str | None = None, actor: str | None = None, area: Reach | None = None
+) -> Select:
+    """The audit log newest first, optionally one action prefix, one actor, one area.
+
+    `area` (an administrator's region): only what concerns that region — done to one of its
+    graduates, their cases or its staff, or done by its staff. An entry tied to no person
+    (an operator's import of a file) belongs to no area: `yulu audit list` shows everything.
+    """
     query = select(AuditLog).order_by(AuditLog.id.desc())
+    if area is not None:
+        query = query.where(_audit_in_area(area))
     if action:
         query = query.where(AuditLog.action.startswith(action, autoescape=True))
     if actor:
         query = query.where(AuditLog.actor == actor)
     return query
+
+
+def _audit_in_area(area: Reach) -> ColumnElement[bool]:
+    """An audit entry about a graduate, case or staff member of the area, or by its staff."""
+    regions = _regions(area)
+
+    def named(prefix: str, id_column: Any) -> Any:  # "graduate:12", as the log writes it
+        return literal(prefix) + cast(id_column, String)
+
+    graduates = select(named("graduate:", Graduate.id)).where(Graduate.hukou_region_id.in_(regions))
+    cases = (
+        select(named("case:", Case.id))
+        .join(Graduate, Graduate.id == Case.graduate_id)
+        .where(Graduate.hukou_region_id.in_(regions))
+    )
+    staff = select(named("cadre:", Cadre.id)).where(Cadre.region_id.in_(regions))
+    by_console_staff = exists().where(  # "web:cadre:7:赵主任"
+        Cadre.region_id.in_(regions),
+        AuditLog.actor.startswith(named("web:cadre:", Cadre.id) + ":"),
+    )
+    return or_(
+        AuditLog.subject.in_(graduates),
+        AuditLog.subject.in_(cases),
+        AuditLog.subject.in_(staff),
+        AuditLog.actor.in_(graduates),
+        AuditLog.actor.in_(staff),  # a cadre acting in Telegram
+        by_console_staff,
+    )
 
 
 async def last_audit(

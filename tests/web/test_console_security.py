@@ -12,6 +12,7 @@ from aiohttp.test_utils import TestClient
 from conftest import ID_A, World, csrf_of, login_link, sign_in
 from sqlalchemy import select, update
 
+from yulu.services import audit
 from yulu.services.context import Runtime
 from yulu.storage.models import (
     AuditLog,
@@ -234,3 +235,46 @@ async def test_session_cookie_is_httponly_samesite_secure_over_https_and_ends_wh
     await client.post("/logout", data={"csrf": csrf})
     client.session.cookie_jar.update_cookies({"yulu_session": kept})
     assert (await client.get("/cases", allow_redirects=False)).status == 303
+
+
+async def test_audit_page_shows_only_the_administrators_region(
+    client: TestClient, runtime: Runtime, world: World
+) -> None:
+    """隆回's administrator sees what was done to 隆回's people and by 隆回's staff, nothing of
+    新化's (a graduate viewed, a case acted on, a cadre bound, a console sign-in there) nor an
+    operator's file import; 邵阳市's administrator sees 隆回's too (新化 is in 娄底市)."""
+    async with runtime.session_factory.begin() as session:
+        for side, graduate, case, cadre in (
+            ("a", world.graduate_a, world.case_a, world.cadre_a),
+            ("b", world.graduate_b, world.case_b, world.cadre_b),
+        ):
+            log = {"session": session}
+            audit.record(
+                **log, actor="ops", action="graduate.view_full", subject=f"graduate:{graduate}"
+            )
+            audit.record(**log, actor=f"cadre:{cadre}", action="case.ack", subject=f"case:{case}")
+            audit.record(**log, actor=f"tg:{cadre}", action="cadre.bind", subject=f"cadre:{cadre}")
+            audit.record(**log, actor=f"web:cadre:{cadre}:某人", action="web.signout", side=side)
+        audit.record(session, actor="ops", action="roster.import", subject="全省名单.xlsx")
+    await sign_in(client, runtime, "13900000000")  # 赵主任, 隆回 administrator
+    page = await (await client.get("/audit")).text()
+    for subject in (
+        f"graduate:{world.graduate_a}",
+        f"case:{world.case_a}",
+        f"cadre:{world.cadre_a}",
+    ):
+        assert subject in page
+    assert "side=a" in page
+    for subject in (
+        f"graduate:{world.graduate_b}",
+        f"case:{world.case_b}",
+        f"cadre:{world.cadre_b}",
+    ):
+        assert subject not in page
+    assert "side=b" not in page and "全省名单" not in page
+    await client.post("/logout", data={"csrf": csrf_of(await (await client.get("/")).text())})
+    await sign_in(client, runtime, "13900000009")  # 钱处长, 邵阳市 administrator
+    page = await (await client.get("/audit")).text()
+    assert f"case:{world.case_a}" in page and "side=a" in page  # 隆回 lies in 邵阳市
+    assert f"case:{world.case_b}" not in page and "side=b" not in page  # 新化 in 娄底市
+    assert "全省名单" not in page

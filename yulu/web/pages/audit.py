@@ -1,4 +1,4 @@
-"""审计: the audit log, newest first, filtered by action; administrators only."""
+"""审计: the audit log of the administrator's own region, newest first, filtered by action."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ async def audit_log(request: web.Request) -> web.Response:
     me, session = staff(request), db(request)
     me.require_admin()
     action = request.query.get("action", "")
-    query = console.audit_query(action=action if action in ACTIONS else None)
+    query = console.audit_query(action=action if action in ACTIONS else None, area=me.figures)
     pager = Pager.of(request, total=await console.count_rows(session, query))
     zone = ZoneInfo(runtime(request).settings.timezone)
     rows = [
