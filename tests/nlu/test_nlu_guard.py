@@ -71,3 +71,11 @@ def test_the_flag_stays_out_of_the_rasa_answer() -> None:
     body = guarded.to_rasa()
     assert list(body) == ["text", "intent", "entities", "intent_ranking"]
     assert body["intent"] == {"name": "report_job_lost", "confidence": guarded.confidence}
+
+
+@pytest.mark.parametrize(
+    "text", ["厂子不开了，门禁卡也刷不开了", "店长说新店不开了 我们这批人就地解散"]
+)
+def test_a_workplace_that_does_not_open_is_no_denied_loss(text: str) -> None:
+    """不开了 is a shop that stays shut, not 没被开 (not fired): nothing to confirm."""
+    assert not says_still_employed(text)
