@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from yulu.bot.fsm import SqlStorage, read_ahead, update_session
 from yulu.core.config import Settings
 from yulu.core.i18n import Translator
+from yulu.services import cases
 from yulu.services.context import ServiceContext
 from yulu.services.people import Speaker
 from yulu.services.privacy import FieldCipher
@@ -85,6 +86,8 @@ class WhoIsTalking(BaseMiddleware):
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         speaker = _typed(data, "speaker", Speaker)  # read ahead by UpdateSessionMiddleware
         data["graduate"], data["cadre"] = speaker.graduate, speaker.cadre
+        if speaker.cadre is not None and speaker.cadre.unreachable_at is not None:
+            cases.staff_reachable_again(speaker.cadre)  # they unblocked the bot and wrote
         data["ctx"] = ServiceContext(
             session=data["session"],
             cipher=_typed(data, "cipher", FieldCipher),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, and_, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yulu.storage.models import (
@@ -133,6 +133,21 @@ def cases_query(
             .where(Region.full_name.contains(region))
         )
     return query
+
+
+def cases_held_by(cadre_id: int) -> Select:
+    """Unfinished cases this cadre owns or was alerted to up the chain (candidates: the chain
+    tells whether the case is still waiting on them)."""
+    sent_up = exists().where(
+        CaseEvent.case_id == Case.id,
+        CaseEvent.action.in_(("alerted", "escalated")),
+        CaseEvent.note == f"cadre:{cadre_id}",
+    )
+    return (
+        select(Case)
+        .where(Case.status.in_(OPEN_STATUSES), or_(Case.cadre_id == cadre_id, sent_up))
+        .order_by(Case.id)
+    )
 
 
 def overdue_cases(*, now: datetime, ack_cutoff: datetime, resolve_cutoff: datetime) -> Select:

@@ -130,9 +130,17 @@ class Cadre(Base):
     area: Mapped[str | None] = mapped_column(String(60))  # the township/village below the county
     telegram_user_id: Mapped[int | None] = mapped_column(BigInteger, unique=True)
     bound_at: Mapped[datetime | None]
+    # Telegram refused a message to them (they blocked the bot): skipped by the escalation
+    # chain until they write to the bot again
+    unreachable_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     region: Mapped[Region | None] = relationship(lazy="joined")
+
+    @property
+    def reachable(self) -> bool:
+        """Bound to Telegram and not refusing the bot's messages."""
+        return self.telegram_user_id is not None and self.unreachable_at is None
 
 
 class CadreInvite(Base):

@@ -107,7 +107,7 @@ def _background(
             runtime.session_factory,
             TelegramTransport(bot, t),
             sender_config(settings),
-            on_blocked=blocked_hook(runtime.cipher, t),
+            on_blocked=blocked_hook(runtime.cipher, t, levels=settings.cases.supervisor_levels),
             leadership=Leadership(runtime.engine, f"outbox:{bot.id}"),
             pacer=pacer,
         )

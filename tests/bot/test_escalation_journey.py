@@ -23,6 +23,7 @@ from yulu.bot.app import create_bot
 from yulu.core.i18n import get_translator
 from yulu.sandbox import BotApiSandbox
 from yulu.services import cases, places
+from yulu.services.checkin import blocked_hook
 from yulu.services.context import Runtime
 from yulu.storage.models import Cadre, Case, CaseEvent, CaseReason, CaseStatus, Graduate
 
@@ -195,6 +196,27 @@ async def test_an_unbound_owner_is_skipped_at_once(room: Staffroom, runtime: Run
         ).all()
     assert ("skipped", f"cadre:{ids['village']}") in [(e.action, e.note) for e in events]
     assert await _alerts(room, OTHER_ADMIN, case_id) == []
+
+
+async def test_an_owner_who_blocked_the_bot_is_passed_over_until_they_write_again(
+    room: Staffroom, runtime: Runtime
+) -> None:
+    """李书记 blocked the bot: the alert is refused, the case goes at once to 孙镇长 (told why),
+    and 李书记 counts as unreachable until he unblocks the bot and writes to it."""
+    room.sender._on_blocked = blocked_hook(runtime.cipher, get_translator())
+    ids = await _chain(room)
+    await room.block(VILLAGE)
+    case_id, _ = await _lost_job_case(runtime, ids["village"])
+    await room.deliver()
+    township = await _alerts(room, TOWNSHIP, case_id)
+    assert len(township) == 1 and "李书记 已屏蔽机器人" in township[0]["text"]
+    assert await _alerts(room, ADMIN, case_id) == []  # one step up, not the whole chain
+    async with runtime.session_factory() as session:
+        assert not (await session.get(Cadre, ids["village"])).reachable
+    await room.block(VILLAGE, blocked=False)
+    await room.say(VILLAGE, "/help")
+    async with runtime.session_factory() as session:
+        assert (await session.get(Cadre, ids["village"])).reachable
 
 
 async def test_after_ack_the_alert_offers_only_what_applies_and_case_n_shows_the_history(

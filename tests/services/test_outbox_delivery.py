@@ -15,11 +15,21 @@ from yulu.bot.app import create_bot
 from yulu.bot.delivery import TelegramTransport
 from yulu.core.i18n import get_translator
 from yulu.sandbox import BotApiSandbox
+from yulu.services import cadres, cases
 from yulu.services.checkin import blocked_hook
 from yulu.services.context import Runtime
 from yulu.services.outbox import OutboxSender, SenderConfig
 from yulu.storage import outbox
-from yulu.storage.models import Case, CaseReason, Graduate, OutboxMessage, OutboxStatus
+from yulu.storage.models import (
+    Cadre,
+    CadreRole,
+    Case,
+    CaseEvent,
+    CaseReason,
+    Graduate,
+    OutboxMessage,
+    OutboxStatus,
+)
 
 pytestmark = pytest.mark.integration
 RATE = 60.0
@@ -150,3 +160,51 @@ async def test_two_senders_never_send_one_row_twice(
     stats = await _control(sandbox, "GET", "/stats")
     per_chat = Counter(s["chat_id"] for s in stats["sent"] if s["text"].startswith("通知"))
     assert set(per_chat) == set(user_ids) and max(per_chat.values()) == 1
+
+
+async def test_a_cadre_who_blocked_the_bot_is_skipped_and_the_case_climbs_at_once(
+    runtime: Runtime, sandbox: BotApiSandbox
+) -> None:
+    """The owner's alert is refused (403): the case goes straight to the county administrator,
+    told why, instead of waiting two SLA periods for a reminder nobody would get."""
+    owner_user, admin_user, graduate_user = 71_001, 71_002, 71_003
+    for user in (owner_user, admin_user):
+        await _control(sandbox, "POST", f"/users/{user}/messages", {"text": "hi"})
+    await _control(sandbox, "POST", f"/users/{owner_user}/blocked", {"blocked": True})
+    owner = await make_cadre(runtime, telegram_user_id=owner_user)
+    async with runtime.session_factory.begin() as session:
+        admin = await cadres.add_cadre(
+            session, runtime.cipher, name="赵主任", phone="13900000000", region="隆回",
+            role=CadreRole.ADMIN,
+        )  # fmt: skip
+        admin.telegram_user_id = admin_user
+    [graduate_id] = await make_graduates(runtime, [graduate_user], cadre_id=owner.id)
+    t = get_translator()
+    async with runtime.session_factory.begin() as session:
+        graduate = await session.get(Graduate, graduate_id)
+        case = await cases.open_case(
+            session, runtime.cipher, t, graduate, CaseReason.LOST_JOB, actor="system"
+        )
+        case_id = case.id
+    bot = create_bot("123456:ABC", sandbox.url)
+    sender = OutboxSender(
+        runtime.session_factory,
+        TelegramTransport(bot, t),
+        SenderConfig(rate_per_second=RATE, per_chat_per_second=RATE, backoff_seconds=0.2),
+        on_blocked=blocked_hook(runtime.cipher, t),
+    )
+    try:
+        await _drain(sender, runtime)
+    finally:
+        await bot.session.close()
+
+    stats = await _control(sandbox, "GET", "/stats")
+    to_admin = [s["text"] for s in stats["sent"] if s["chat_id"] == admin_user]
+    assert len(to_admin) == 1 and "王书记 已屏蔽机器人" in to_admin[0]
+    async with runtime.session_factory() as session:
+        cadre = await session.get(Cadre, owner.id)
+        assert cadre.unreachable_at is not None and not cadre.reachable
+        events = [e.action for e in await session.scalars(
+            select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+        )]  # fmt: skip
+    assert events == ["opened", "alerted", "unreachable", "escalated"]

@@ -4,8 +4,10 @@ The chain of a case is its owner → the owner's supervisors (`cases.supervisor_
 the administrator of the graduate's county → of its city → of its province, and nobody outside
 the graduate's own county, city and province. Not acknowledged within the SLA → a reminder to
 whoever holds the case, then one more person up the chain each further SLA period; the same for
-acknowledged cases not resolved in time. People who have not bound Telegram are skipped at once
-(and the skip is recorded); a case that reaches nobody is "stuck" until someone can be reached.
+acknowledged cases not resolved in time. People who have not bound Telegram, or who blocked the
+bot, are skipped at once (and the skip is recorded); a case that reaches nobody is "stuck" until
+someone can be reached. When Telegram refuses a message to a cadre, every case waiting on them
+climbs at once (`staff_unreachable`).
 
 Every step is a CaseEvent with who and when. Alerts go through the outbox like every proactive
 message, under keys `case:<id>:…`, so every message about a case can be found and edited when the
@@ -33,6 +35,7 @@ from yulu.storage.cases import (
     admins_over,
     case_events,
     case_messages,
+    cases_held_by,
     cases_query,
     due_reveals,
     in_scope,
@@ -69,6 +72,7 @@ EVENT_ACTIONS = (  # every CaseEvent.action, each with a case-event-* text
     "phone_revealed",
     "reachable",
     "escalation_impossible",
+    "unreachable",
 )
 ALLOWED = {
     CaseStatus.OPEN: ("ack", "note", "resolve", "handover"),
@@ -218,7 +222,7 @@ async def _climb(
     """
     for position in range(start, len(chain.people)):
         person = chain.people[position]
-        if person.telegram_user_id is None:
+        if not person.reachable:
             if case.stuck_at is None:  # a stuck case retried each hour skips silently
                 _event(session, case, "system", "skipped", f"cadre:{person.id}", at=now)
             continue
@@ -350,7 +354,7 @@ async def _step(
         return
     people = chain.people
     holder = people[case.escalation_level] if case.escalation_level < len(people) else None
-    reachable = holder is not None and holder.telegram_user_id is not None
+    reachable = holder is not None and holder.reachable
     if case.reminded_at is None and reachable:
         open_stage = case.status is CaseStatus.OPEN
         key = "case-reminder-intro" if open_stage else "case-resolve-reminder-intro"
@@ -389,6 +393,52 @@ async def _step(
         report.escalated += 1
 
 
+async def staff_unreachable(
+    session: AsyncSession,
+    cipher: FieldCipher,
+    t: Translator,
+    cadre: Cadre,
+    *,
+    levels: int = 3,
+    now: datetime | None = None,
+) -> int:
+    """Telegram refused a message to this cadre (they blocked the bot): skip them from now on.
+
+    Every unfinished case waiting on them goes at once to the next person up the chain who can
+    be reached (stuck if nobody can), instead of waiting out the SLA for a reminder they would
+    never get. Writing to the bot again makes them reachable (`staff_reachable_again`).
+    Returns how many cases moved.
+    """
+    if cadre.unreachable_at is not None:  # several queued messages fail one after another
+        return 0
+    now = now or _now()
+    cadre.unreachable_at = now
+    moved = 0
+    for case in (await session.scalars(cases_held_by(cadre.id))).all():
+        chain = await chain_for(session, case, levels=levels)
+        position = chain.position_of(cadre)
+        if position is None or position != case.escalation_level:
+            continue  # the case has moved past them already
+        _event(session, case, "system", "unreachable", f"cadre:{cadre.id}", at=now)
+        climbed = await _climb(
+            session,
+            cipher,
+            t,
+            case,
+            chain,
+            start=position + 1,
+            now=now,
+            intro_key="case-escalation-unreachable",
+        )
+        moved += climbed is not None
+    return moved
+
+
+def staff_reachable_again(cadre: Cadre) -> None:
+    """The cadre wrote to the bot: messages reach them again (the chain counts them in)."""
+    cadre.unreachable_at = None
+
+
 # --- acting on a case ------------------------------------------------------------------------
 
 
@@ -415,7 +465,7 @@ async def _tell_owner(
 ) -> None:
     """Someone above the owner acted: the owner is told who did what."""
     owner = case.cadre
-    if owner is None or owner.id == cadre.id or owner.telegram_user_id is None:
+    if owner is None or owner.id == cadre.id or not owner.reachable:
         return
     await outbox.enqueue(
         session,
@@ -508,7 +558,7 @@ async def hand_over(
     target = await cadre_by_phone_hash(session, cipher.lookup_hash(phone))
     if (
         target is None
-        or target.telegram_user_id is None
+        or not target.reachable
         or target.id == case.cadre_id
         or not in_scope(target, case.graduate.hukou_region)
     ):
@@ -528,7 +578,7 @@ async def hand_over(
         stage="handover",
         suffix=f":{_stamp()}",
     )
-    if previous is not None and previous.id != cadre.id and previous.telegram_user_id:
+    if previous is not None and previous.id != cadre.id and previous.reachable:
         await outbox.enqueue(
             session,
             outbox.Outgoing(

@@ -30,6 +30,7 @@ from yulu.storage.cases import (
 )
 from yulu.storage.models import CaseReason, CheckIn, EmploymentStatus, Graduate, OutboxMessage
 from yulu.storage.outbox import Outgoing, enqueue
+from yulu.storage.people import cadre_by_user
 
 ROUND_SLICE = 20_000  # graduate ids per transaction of a round
 NAME_MARK = "\x00name\x00"  # where SQL puts each graduate's name into the rendered text
@@ -316,12 +317,18 @@ async def mark_blocked(
     await cases.open_case(session, cipher, t, graduate, CaseReason.BLOCKED, actor="system")
 
 
-def blocked_hook(cipher: FieldCipher, t: Translator) -> Callable:
-    """The sender's 403 handler: mark the graduate unreachable and open a case."""
+def blocked_hook(cipher: FieldCipher, t: Translator, *, levels: int = 3) -> Callable:
+    """The sender's 403 handler: a graduate is marked unreachable and a case opened; a cadre
+    is skipped by the escalation chain from now on, their waiting cases climbing at once."""
 
     async def on_blocked(session: AsyncSession, row: OutboxMessage) -> None:
-        graduate = await session.get(Graduate, row.graduate_id) if row.graduate_id else None
-        if graduate is not None:
-            await mark_blocked(session, cipher, t, graduate)
+        if row.graduate_id is not None:
+            graduate = await session.get(Graduate, row.graduate_id)
+            if graduate is not None:
+                await mark_blocked(session, cipher, t, graduate)
+            return
+        cadre = await cadre_by_user(session, row.chat_id)  # staff chats are private chats
+        if cadre is not None:
+            await cases.staff_unreachable(session, cipher, t, cadre, levels=levels)
 
     return on_blocked

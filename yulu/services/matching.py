@@ -576,7 +576,7 @@ async def record_interest(
     """Record interest once and tell the assigned cadre through the outbox."""
     posting = await _open_posting(session, posting_id, today=match_window(settings, now).today)
     cadre = graduate.cadre
-    reachable = cadre is not None and cadre.telegram_user_id is not None
+    reachable = cadre is not None and cadre.reachable
     new = await add_interest(
         session,
         graduate_id=graduate.id,

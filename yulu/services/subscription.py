@@ -78,7 +78,7 @@ async def reachable_again(session: AsyncSession, t: Translator, graduate: Gradua
     if case is not None:
         session.add(CaseEvent(case_id=case.id, actor=f"graduate:{graduate.id}", action="reachable"))
     owner = case.cadre if case is not None else graduate.cadre
-    if owner is not None and owner.telegram_user_id is not None:
+    if owner is not None and owner.reachable:
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
         await outbox.enqueue(
             session,

@@ -177,7 +177,7 @@ async def _tell_own_chat(
 ) -> None:
     """The owner acted on the web: their Telegram chat shows it too (others are told by the
     cases service itself)."""
-    if owner is None or owner.id != actor.id or owner.telegram_user_id is None:
+    if owner is None or owner.id != actor.id or not owner.reachable:
         return
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
     await outbox.enqueue(
