@@ -13,6 +13,7 @@ from pathlib import Path
 from yulu.nlu.classifier import (
     DEFAULT_C,
     DEFAULT_LOST_BIAS,
+    DEFAULT_LOST_FLOOR,
     DEFAULT_TAIL_WEIGHT,
     IntentModel,
     train_intent_model,
@@ -30,7 +31,7 @@ from yulu.nlu.training_data import DATA_DIR, data_files, data_hash, load_trainin
 log = logging.getLogger(__name__)
 
 # Part of the cache key, with the feature settings: bump it when training code changes.
-MODEL_VERSION = "yulu-nlu-5"
+MODEL_VERSION = "yulu-nlu-6"
 RANKING_LENGTH = 10
 _PREFIX = "nlu-"
 
@@ -48,7 +49,8 @@ class ModelBundle:
 def model_key(data_dir: Path) -> str:
     """The cache key: SHA-256 of the data files, the feature settings and MODEL_VERSION."""
     settings = (
-        f"{FeatureConfig()!r}|C={DEFAULT_C}|bias={DEFAULT_LOST_BIAS}|tail={DEFAULT_TAIL_WEIGHT}"
+        f"{FeatureConfig()!r}|C={DEFAULT_C}|bias={DEFAULT_LOST_BIAS}|floor={DEFAULT_LOST_FLOOR}"
+        f"|tail={DEFAULT_TAIL_WEIGHT}"
     )
     salt = f"{MODEL_VERSION}|{settings}|{glossary_hash()}|{cues_hash()}"
     return data_hash(data_files(data_dir), salt=salt)
