@@ -447,6 +447,17 @@ async def put_session(session: AsyncSession, key: str, data: dict[str, Any]) -> 
     session.add(ConversationState(key=SESSION_PREFIX + key, state="web", data=data))
 
 
+async def drop_idle_sessions(session: AsyncSession, *, idle_since: datetime) -> int:
+    """End every web session untouched since `idle_since` (a signed-out browser never returns)."""
+    result = await session.execute(
+        delete(ConversationState).where(
+            ConversationState.key.startswith(SESSION_PREFIX, autoescape=True),
+            ConversationState.updated_at < idle_since,
+        )
+    )
+    return result.rowcount
+
+
 async def drop_session(session: AsyncSession, key: str) -> None:
     """End a web session."""
     await session.execute(

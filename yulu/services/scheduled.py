@@ -10,6 +10,7 @@ from yulu.core.i18n import Translator
 from yulu.services import campaigns, cases, checkin, matching
 from yulu.services.context import Runtime
 from yulu.services.scheduler import Job
+from yulu.storage.console import drop_idle_sessions
 from yulu.storage.updates import forget_updates_before
 
 JOB_PERIODS = {
@@ -90,8 +91,12 @@ def job_functions(
         )
 
     async def prune_updates(fired: datetime) -> object:
+        """Housekeeping: dedupe rows past any redelivery, and idle console sessions."""
+        idle = timedelta(minutes=settings.web.idle_timeout_minutes)
         async with runtime.session_factory.begin() as session:
-            return await forget_updates_before(session, fired - KEEP_PROCESSED_UPDATES)
+            updates = await forget_updates_before(session, fired - KEEP_PROCESSED_UPDATES)
+            sessions = await drop_idle_sessions(session, idle_since=fired - idle)
+        return {"updates": updates, "web_sessions": sessions}
 
     async def match_run(fired: datetime) -> object:
         return await matching.run_matching(runtime.session_factory, t, settings=settings, now=fired)
