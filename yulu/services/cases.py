@@ -214,11 +214,13 @@ async def _climb(
     now: datetime,
     intro_key: str | None,
     first_reach: bool = True,
+    about: Cadre | None = None,
 ) -> Cadre | None:
     """Alert the first person from `start` up who can be reached; skipped people are recorded.
 
     `first_reach`: nobody has had the case yet, so reaching nobody makes it stuck; otherwise the
-    climb stays with the last person reached, at the top of the chain.
+    climb stays with the last person reached, at the top of the chain. The intro names `about`
+    (the person the climb is about), else the one just below whoever is reached.
     """
     for position in range(start, len(chain.people)):
         person = chain.people[position]
@@ -226,7 +228,7 @@ async def _climb(
             if case.stuck_at is None:  # a stuck case retried each hour skips silently
                 _event(session, case, "system", "skipped", f"cadre:{person.id}", at=now)
             continue
-        below = chain.people[position - 1].name if position > 0 else ""
+        below = about.name if about else chain.people[position - 1].name if position > 0 else ""
         key = intro_key or ("case-escalation-unbound" if position > 0 else None)
         intro = t(key, cadre=below or t("case-nobody"), reason=_reason(t, case)) if key else ""
         kind = "alert" if position == 0 else "escalation"
@@ -429,6 +431,7 @@ async def staff_unreachable(
             start=position + 1,
             now=now,
             intro_key="case-escalation-unreachable",
+            about=cadre,
         )
         moved += climbed is not None
     return moved
