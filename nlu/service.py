@@ -19,6 +19,7 @@ class NluSettingsLike(Protocol):
     rasa_url: str
     rasa_timeout_seconds: float
     confidence_threshold: float
+    critical_threshold: float
     model_dir: Path
 
 
@@ -28,10 +29,17 @@ class NluService:
     CRITICAL_INTENTS = CRITICAL_INTENTS
 
     def __init__(
-        self, interpreter: EmbeddedInterpreter | RasaInterpreter, *, confidence_threshold: float
+        self,
+        interpreter: EmbeddedInterpreter | RasaInterpreter,
+        *,
+        confidence_threshold: float,
+        critical_threshold: float | None = None,
     ) -> None:
         self.interpreter = interpreter
         self.confidence_threshold = confidence_threshold
+        # Acting on a critical intent unasked (a 失业 case for a cadre, silence, a plea) needs
+        # more: the job-lost bias lifts unsure guesses, and a false case costs more than a tap.
+        self.critical_threshold = max(confidence_threshold, critical_threshold or 0.0)
 
     async def parse(self, text: str) -> Parse:
         """Parse one message with the configured backend."""
@@ -40,7 +48,9 @@ class NluService:
 
     def is_confident(self, parse: Parse) -> bool:
         """Whether the intent is sure enough to act on (and to record as a status)."""
-        return parse.confidence >= self.confidence_threshold and not parse.needs_confirmation
+        critical = parse.intent in CRITICAL_INTENTS
+        threshold = self.critical_threshold if critical else self.confidence_threshold
+        return parse.confidence >= threshold and not parse.needs_confirmation
 
     def needs_confirmation(self, parse: Parse) -> bool:
         """Whether to ask before acting: a critical intent guessed without confidence, or one
@@ -61,4 +71,8 @@ def build_nlu(settings: NluSettingsLike, *, data_dir: Path | None = None) -> Nlu
         interpreter = RasaInterpreter(
             settings.rasa_url, timeout=settings.rasa_timeout_seconds, fallback=embedded
         )
-    return NluService(interpreter, confidence_threshold=settings.confidence_threshold)
+    return NluService(
+        interpreter,
+        confidence_threshold=settings.confidence_threshold,
+        critical_threshold=settings.critical_threshold,
+    )

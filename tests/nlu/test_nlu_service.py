@@ -78,3 +78,28 @@ async def test_build_nlu_rasa_keeps_embedded_fallback(model_dir: Path) -> None:
     assert (backend.url, backend.timeout) == ("http://127.0.0.1:5005", 1.5)
     assert isinstance(backend.fallback, EmbeddedInterpreter)
     await service.close()
+
+
+@pytest.mark.parametrize(
+    ("intent", "confidence", "ask"),
+    [
+        ("report_job_lost", 0.71, True),  # 行了 俺撤了 (a goodbye) came out as a loss at 0.71
+        ("unsubscribe", 0.7, True),
+        ("request_human", 0.74, True),
+        ("report_job_lost", 0.75, False),
+        ("report_employed", 0.7, False),  # an ordinary status still needs only 0.6
+    ],
+)
+def test_a_critical_intent_is_acted_on_unasked_only_from_the_critical_threshold(
+    interpreter: EmbeddedInterpreter, intent: str, confidence: float, ask: bool
+) -> None:
+    """A false 失业 alerts a cadre; a true one asked first costs the graduate one tap."""
+    service = NluService(interpreter, confidence_threshold=0.6, critical_threshold=0.75)
+    parse = _parse(intent, confidence)
+    assert service.needs_confirmation(parse) is ask
+    assert service.is_confident(parse) is not ask
+
+
+def test_settings_carry_the_critical_threshold() -> None:
+    assert NluSettings().critical_threshold == 0.75
+    assert NluSettings(critical_threshold=0.9).critical_threshold == 0.9

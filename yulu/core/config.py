@@ -67,6 +67,9 @@ class NluSettings(BaseModel):
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_timeout_seconds: float = 2.0
     confidence_threshold: float = 0.6
+    # report_job_lost, unsubscribe, request_human are acted on unasked only from this confidence;
+    # below it (and above nothing) the graduate is asked 是的 / 不是 first
+    critical_threshold: float = 0.75
     model_dir: Path = Path(".yulu/nlu")
 
 
