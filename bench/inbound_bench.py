@@ -15,8 +15,10 @@ round, then both medians and the ratio.
 Yulu runs with the garbage-collector setting `yulu run` applies (yulu/core/collector.py); the
 echo bot, a bare aiogram bot, with Python's default. A third phase runs the echo bot with Yulu's
 setting too, and its column says how much of the gap is the collector: it speeds a bare echo bot
-up as well (here more, since this process also holds Yulu's runtime and NLU model). `--profile` runs Yulu's phases under cProfile (it
-misattributes time across `await`: time middlewares and router observers directly to be sure).
+up as well (here more, since this process also holds Yulu's runtime and NLU model).
+
+`--profile` runs Yulu's phases under cProfile (it misattributes time across `await`: time
+middlewares and router observers directly to be sure).
 PostgreSQL: YULU_TEST_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test); a
 database is created and dropped for the run.
 """
