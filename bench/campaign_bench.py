@@ -11,7 +11,7 @@ statement again (every row a conflict); then services.campaigns.run_campaign: a 
 run and a second run (must add 0). The table prints run / raw and repeat / raw repeat. Checks:
 the per-county figures, what each run added, and a sample of the enqueued texts against what
 Python renders for the same graduate. Figures only: nothing asserts on time.
-PostgreSQL: a fresh database `yulu_bench_<random>` on YULU_BENCH_PG_URL (default
+PostgreSQL: a fresh database (tests/dbutil.py) on YULU_BENCH_PG_URL (default
 postgresql://postgres@127.0.0.1:5432/test), dropped afterwards.
 """
 

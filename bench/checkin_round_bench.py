@@ -11,7 +11,7 @@ that statement again (every row a conflict); the table prints round / raw and re
 repeat. The real round's peak memory is measured twice: RSS (VmHWM, reset before the
 phase) on the timed run, and tracemalloc on a separate run for the next period (tracemalloc slows
 Python down, so it is kept out of the timed run). Figures only: nothing asserts on time.
-PostgreSQL: a fresh database `yulu_bench_<random>` on YULU_BENCH_PG_URL (default
+PostgreSQL: a fresh database (tests/dbutil.py) on YULU_BENCH_PG_URL (default
 postgresql://postgres@127.0.0.1:5432/test), dropped afterwards.
 """
 
@@ -26,23 +26,22 @@ import sys
 import tempfile
 import time
 import tracemalloc
-import uuid
 from collections import Counter
-from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.append(str(ROOT / "tests"))
 
+import dbutil
 from sqlalchemy import JSON, bindparam, func, insert, select, text
-from sqlalchemy.engine import make_url
 
 from yulu.core.config import Settings
 from yulu.core.i18n import get_translator
 from yulu.services import cadres, places
 from yulu.services.checkin import round_message, run_round
 from yulu.services.context import open_runtime
-from yulu.storage import migrate
 from yulu.storage.models import (
     CheckIn,
     EducationLevel,
@@ -93,39 +92,8 @@ def _ru_maxrss_mb() -> float:
 # --- databases ----------------------------------------------------------------------------
 
 
-async def _pg_admin(statement: str) -> None:
-    import asyncpg
-
-    url = make_url(PG_URL)
-    connection = await asyncpg.connect(
-        user=url.username,
-        password=url.password,
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        database=url.database,
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-@contextmanager
-def fresh_database(backend: str, folder: Path):
-    """A new migrated database on `backend`; a PostgreSQL one is dropped afterwards."""
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / f'bench-{uuid.uuid4().hex[:8]}.db'}"
-        migrate.upgrade(url)
-        yield url
-        return
-    name = f"yulu_bench_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-        migrate.upgrade(url)
-        yield url
-    finally:
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+# A new migrated database per run (tests/dbutil.py), PostgreSQL on YULU_BENCH_PG_URL.
+fresh_database = partial(dbutil.fresh_database, server=PG_URL)
 
 
 # --- data ---------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ anti-join, so a second run renders and writes nothing. Memory: the process's RSS
 before each phase and its high-water mark during it (VmHWM, reset first); the difference is what
 the run itself holds, which batches keep flat whatever N (compare --graduates 20000). Figures
 only: nothing asserts.
-PostgreSQL: a fresh database `yulu_bench_<random>` on YULU_BENCH_PG_URL (default
+PostgreSQL: a fresh database (tests/dbutil.py) on YULU_BENCH_PG_URL (default
 postgresql://postgres@127.0.0.1:5432/test), dropped afterwards.
 """
 
@@ -33,17 +33,18 @@ import asyncio
 import csv
 import os
 import random
+import sys
 import tempfile
 import time
-import uuid
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.append(str(ROOT / "tests"))
 
+import dbutil
 from sqlalchemy import bindparam, delete, func, insert, select, text
-from sqlalchemy.engine import make_url
 
 from yulu.core.config import Settings
 from yulu.core.i18n import get_translator
@@ -52,7 +53,6 @@ from yulu.services.context import open_runtime
 from yulu.services.majors import major_map
 from yulu.services.matching import run_matching
 from yulu.services.postings import HEADER, import_postings
-from yulu.storage import migrate
 from yulu.storage.models import EducationLevel, EmploymentStatus, Graduate, OutboxMessage
 from yulu.storage.postings import JobNotice
 
@@ -198,39 +198,8 @@ def _reset_peak_rss() -> None:
         pass
 
 
-async def _pg_admin(statement: str) -> None:
-    import asyncpg
-
-    url = make_url(PG_URL)
-    connection = await asyncpg.connect(
-        user=url.username,
-        password=url.password,
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        database=url.database,
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-@contextmanager
-def fresh_database(backend: str, folder: Path):
-    """A new migrated database on `backend`; a PostgreSQL one is dropped afterwards."""
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / f'bench-{uuid.uuid4().hex[:8]}.db'}"
-        migrate.upgrade(url)
-        yield url
-        return
-    name = f"yulu_bench_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-        migrate.upgrade(url)
-        yield url
-    finally:
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+# A new migrated database per run (tests/dbutil.py), PostgreSQL on YULU_BENCH_PG_URL.
+fresh_database = partial(dbutil.fresh_database, server=PG_URL)
 
 
 # --- data ---------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ Usage: python bench/roster_import_bench.py [--backend sqlite|postgres|both] [--r
 Per backend and file type, on a fresh migrated database: register one cadre, import the roster
 (timed), check the report (exactly the planted bad rows, by row number and reason), re-import
 the same file (timed; must insert and update nothing). Prints wall time, rows/s and peak RSS.
-Figures only: nothing here asserts on time. PostgreSQL: a fresh database `yulu_bench_<random>`
+Figures only: nothing here asserts on time. PostgreSQL: a fresh database (tests/dbutil.py)
 on YULU_BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/test), dropped afterwards.
 """
 
@@ -22,18 +22,18 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 import zipfile
 from collections import Counter
-from contextlib import contextmanager
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.append(str(ROOT / "tests"))
 
+import dbutil
 from openpyxl import Workbook
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from yulu.core.config import Settings
 from yulu.core.errors import InvalidInput
@@ -41,7 +41,6 @@ from yulu.services import cadres
 from yulu.services.context import open_runtime
 from yulu.services.demo import demo_id_number
 from yulu.services.roster import ImportReport, import_roster
-from yulu.storage import migrate
 from yulu.storage.models import RosterEntry
 
 PG_URL = os.environ.get("YULU_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -284,39 +283,8 @@ def _ru_maxrss_mb() -> float:
 # --- databases ----------------------------------------------------------------------------
 
 
-async def _pg_admin(statement: str) -> None:
-    import asyncpg
-
-    url = make_url(PG_URL)
-    connection = await asyncpg.connect(
-        user=url.username,
-        password=url.password,
-        host=url.host or "127.0.0.1",
-        port=url.port or 5432,
-        database=url.database,
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
-@contextmanager
-def fresh_database(backend: str, folder: Path):
-    """A new migrated database on `backend`; a PostgreSQL one is dropped afterwards."""
-    if backend == "sqlite":
-        url = f"sqlite:///{folder / f'bench-{uuid.uuid4().hex[:8]}.db'}"
-        migrate.upgrade(url)
-        yield url
-        return
-    name = f"yulu_bench_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_pg_admin(f'CREATE DATABASE "{name}"'))
-    try:
-        url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
-        migrate.upgrade(url)
-        yield url
-    finally:
-        asyncio.run(_pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+# A new migrated database per run (tests/dbutil.py), PostgreSQL on YULU_BENCH_PG_URL.
+fresh_database = partial(dbutil.fresh_database, server=PG_URL)
 
 
 # --- the benchmark ------------------------------------------------------------------------

@@ -33,8 +33,7 @@ sys.path.append(str(ROOT / "tests"))
 
 import aiohttp
 from dbutil import fresh_database
-from factories import make_graduates
-from sqlalchemy import func, select
+from factories import make_graduates, queued_messages
 
 from yulu.bot.app import create_bot
 from yulu.bot.delivery import TelegramTransport
@@ -45,7 +44,6 @@ from yulu.sandbox.state import FaultRule
 from yulu.services.context import open_runtime
 from yulu.services.outbox import OutboxSender, SenderConfig
 from yulu.storage import outbox
-from yulu.storage.models import OutboxMessage, OutboxStatus
 
 SECRET = "bench-secret-key-0123456789"
 
@@ -85,15 +83,7 @@ async def _run_until_drained(runtime, sender: OutboxSender) -> float:
     stop = asyncio.Event()
     started = time.monotonic()
     running = asyncio.create_task(sender.run(stop))
-    while True:
-        async with runtime.session_factory() as session:
-            left = await session.scalar(
-                select(func.count(OutboxMessage.id)).where(
-                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
-                )
-            )
-        if left == 0:
-            break
+    while await queued_messages(runtime):
         await asyncio.sleep(0.05)
     elapsed = time.monotonic() - started
     stop.set()

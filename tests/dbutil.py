@@ -52,12 +52,13 @@ async def _admin(url: str, *statements: str) -> None:
         await connection.close()
 
 
-def _pg_admin(*statements: str) -> None:
-    asyncio.run(_admin(os.environ[PG_ENV], *statements))
+def _pg_admin(*statements: str, server: str | None = None) -> None:
+    asyncio.run(_admin(server or os.environ[PG_ENV], *statements))
 
 
-def _pg_database(name: str) -> str:
-    return make_url(os.environ[PG_ENV]).set(database=name).render_as_string(hide_password=False)
+def _pg_database(name: str, server: str | None = None) -> str:
+    url = make_url(server or os.environ[PG_ENV])
+    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def _pg_name(kind: str) -> str:
@@ -65,23 +66,29 @@ def _pg_name(kind: str) -> str:
 
 
 @contextmanager
-def fresh_database(backend: str, folder: Path, *, migrated: bool = True) -> Iterator[str]:
-    """A new database on `backend`, migrated to head unless asked not to; dropped afterwards."""
+def fresh_database(
+    backend: str, folder: Path, *, migrated: bool = True, server: str | None = None
+) -> Iterator[str]:
+    """A new database on `backend`, migrated to head unless asked not to; dropped afterwards.
+
+    SQLite: a new file in `folder` (several may share one folder). PostgreSQL: a new database on
+    `server` (default: YULU_TEST_DATABASE_URL), dropped on the way out. The benchmarks use it too.
+    """
     if backend == "sqlite":
-        url = f"sqlite:///{folder / SQLITE_NAME}"
+        url = f"sqlite:///{folder / f'yulu-{uuid.uuid4().hex[:8]}.db'}"
         if migrated:
             migrate.upgrade(url)
         yield url
         return
     name = _pg_name("t")
-    _pg_admin(f'CREATE DATABASE "{name}"')
-    url = _pg_database(name)
+    _pg_admin(f'CREATE DATABASE "{name}"', server=server)
+    url = _pg_database(name, server)
     try:
         if migrated:
             migrate.upgrade(url)
         yield url
     finally:
-        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        _pg_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', server=server)
 
 
 class Templates:

@@ -7,7 +7,8 @@ from datetime import UTC, date, datetime
 from yulu.services import cadres, places
 from yulu.services.context import Runtime
 from yulu.services.privacy import FieldCipher
-from yulu.storage.models import Cadre, EducationLevel, EmploymentStatus, Graduate
+from yulu.storage import outbox
+from yulu.storage.models import Cadre, EducationLevel, EmploymentStatus, Graduate, OutboxStatus
 
 
 async def make_cadre(
@@ -64,3 +65,10 @@ async def make_graduates(
         session.add_all(rows)
         await session.flush()
         return [row.id for row in rows]
+
+
+async def queued_messages(runtime: Runtime) -> int:
+    """Outbox rows still to go: waiting to be sent or on the wire."""
+    async with runtime.session_factory() as session:
+        counts = await outbox.counts_by_status(session)
+    return counts.get(OutboxStatus.PENDING, 0) + counts.get(OutboxStatus.SENDING, 0)

@@ -7,7 +7,7 @@ from collections import Counter
 
 import aiohttp
 import pytest
-from factories import make_cadre, make_graduates
+from factories import make_cadre, make_graduates, queued_messages
 from sqlalchemy import func, select
 from waiting import eventually
 
@@ -64,13 +64,7 @@ async def _drain(sender: OutboxSender, runtime: Runtime, timeout: float = 120) -
 
     async def drained() -> bool:
         await sender.run_once()
-        async with runtime.session_factory() as session:
-            left = await session.scalar(
-                select(func.count(OutboxMessage.id)).where(
-                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
-                )
-            )
-        return left == 0
+        return await queued_messages(runtime) == 0
 
     await eventually(drained, what="every queued message handled", timeout=timeout)
 

@@ -13,8 +13,7 @@ from collections import defaultdict
 from collections.abc import AsyncIterator
 
 import pytest
-from factories import make_graduates
-from sqlalchemy import func, select
+from factories import make_graduates, queued_messages
 from waiting import eventually
 
 from yulu.bot.app import create_bot
@@ -25,7 +24,6 @@ from yulu.sandbox.state import FaultRule
 from yulu.services.context import Runtime
 from yulu.services.outbox import OutboxSender, SenderConfig
 from yulu.storage import outbox
-from yulu.storage.models import OutboxMessage, OutboxStatus
 
 pytestmark = pytest.mark.integration
 RATE = 25.0  # outbox.rate_per_second's default
@@ -84,13 +82,7 @@ async def _run_until_drained(
     running = asyncio.create_task(sender.run(stop))
 
     async def drained() -> bool:
-        async with runtime.session_factory() as session:
-            left = await session.scalar(
-                select(func.count(OutboxMessage.id)).where(
-                    OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
-                )
-            )
-        return left == 0
+        return await queued_messages(runtime) == 0
 
     try:
         await eventually(drained, what="every queued message handled", timeout=60)
