@@ -113,19 +113,16 @@ def import_with_progress(
 
 def error_text(exc: YuluError) -> str:
     """A domain error as the operator reads it: the locale's text for its reason, if any."""
-    if isinstance(exc, InvalidInput):
-        key = f"reason-{exc.reason}"
-        t = get_translator()
-        if t.has(key):
-            return t(key, **exc.args_for_text)
+    if isinstance(exc, InvalidInput) and get_translator().has(f"reason-{exc.reason}"):
+        return row_reason(exc.reason, **exc.args_for_text)
     return str(exc)
 
 
-def row_reason(code: str) -> str:
+def row_reason(code: str, **args: object) -> str:
     """A row problem's code as the operator reads it (the code itself when it has no text)."""
     t = get_translator()
     key = f"reason-{code}"
-    return t(key) if t.has(key) else code
+    return t(key, **args) if t.has(key) else code
 
 
 def emit_table(header: list[str], rows: list[list[str]], *, empty: str) -> None:

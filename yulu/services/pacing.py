@@ -205,10 +205,11 @@ class Pacer:
 
     async def _slot(self, lane: Lane) -> None:
         """Wait for a message slot; when one comes up, the best lane's first caller gets it."""
-        if not self._waiting and self.budget is None and self._next_slot <= self._now():
+        now = self._now()
+        if not self._waiting and self.budget is None and self._next_slot <= now:
             # Free, and nobody ahead to prefer: what the granter would do, without the round
             # trip through the event loop (most replies on a quiet bot).
-            self._next_slot = self._now() + self.spacing
+            self._next_slot = now + self.spacing
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         heapq.heappush(self._waiting, (int(lane), next(self._order), future))
